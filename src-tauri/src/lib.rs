@@ -1,1 +1,180 @@
+//! Tenure's backend: the store, credentials, the expiry watcher, notifications and the Tauri
+//! commands. [`run`] is the composition root: the only place that reads the system clock, opens
+//! the database and builds the app. Tests build the same app on `tauri::test::mock_builder()`
+//! through [`configure`].
 
+pub mod auth;
+pub mod clock;
+pub mod commands;
+pub mod config;
+pub mod demo;
+pub mod service;
+pub mod state;
+pub mod store;
+pub mod watcher;
+
+use std::sync::Arc;
+
+use tauri::{Emitter, Manager, Runtime};
+use tenure_core::wire::{EndedBy, SessionEndedEvent, WarningEvent, EVENT_ENDED, EVENT_WARNING};
+
+use crate::auth::tokens::TokenKeys;
+use crate::clock::Clock;
+use crate::service::{Device, Service};
+use crate::state::AppState;
+
+/// Registers every command. Shared by the real app and the tests.
+pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
+    builder.invoke_handler(handler())
+}
+
+#[cfg(not(feature = "test-hooks"))]
+fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::auth::app_status,
+        commands::auth::setup,
+        commands::auth::sign_in,
+        commands::auth::refresh,
+        commands::auth::sign_out,
+        commands::auth::current_session,
+        commands::security::current_warning,
+        commands::security::security_settings,
+        commands::security::update_policy,
+        commands::security::revoke_sessions,
+        commands::members::list_members,
+        commands::members::add_member,
+    ]
+}
+
+#[cfg(feature = "test-hooks")]
+fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
+    tauri::generate_handler![
+        commands::auth::app_status,
+        commands::auth::setup,
+        commands::auth::sign_in,
+        commands::auth::refresh,
+        commands::auth::sign_out,
+        commands::auth::current_session,
+        commands::security::current_warning,
+        commands::security::security_settings,
+        commands::security::update_policy,
+        commands::security::revoke_sessions,
+        commands::members::list_members,
+        commands::members::add_member,
+        commands::debug::debug_advance_clock,
+    ]
+}
+
+/// Builds the service on an opened store.
+pub fn build_service(
+    store: Arc<dyn store::Store>,
+    clock: Arc<dyn Clock>,
+    settings: service::Settings,
+) -> Service {
+    Service::new(store, clock, TokenKeys::random(), settings, Device::this_machine())
+}
+
+/// The watcher's effects in the real app: OS notifications and events to the webview.
+struct AppEffects<R: Runtime> {
+    app: tauri::AppHandle<R>,
+}
+
+impl<R: Runtime> watcher::Effects for AppEffects<R> {
+    fn notify(&self, title: &str, body: &str) -> Result<(), String> {
+        use tauri_plugin_notification::NotificationExt;
+        self.app
+            .notification()
+            .builder()
+            .title(title)
+            .body(body)
+            .show()
+            .map_err(|e| e.to_string())
+    }
+
+    fn warning(&self, event: &WarningEvent) {
+        if let Err(e) = self.app.emit(EVENT_WARNING, event) {
+            tracing::error!(error = %e, "could not send the warning to the window");
+        }
+    }
+
+    fn ended(&self, by: EndedBy) {
+        if let Err(e) = self.app.emit(EVENT_ENDED, SessionEndedEvent { by }) {
+            tracing::error!(error = %e, "could not tell the window the session ended");
+        }
+    }
+}
+
+/// Options from the command line.
+#[derive(Debug, Clone, Default)]
+pub struct RunOptions {
+    pub demo: bool,
+}
+
+/// Starts the desktop app. Returns an error message for a start-up failure (bad config, a
+/// database that cannot be opened) instead of panicking.
+pub fn run(opts: RunOptions) -> Result<(), String> {
+    let builder = configure(tauri::Builder::default())
+        .plugin(tauri_plugin_notification::init())
+        .setup(move |app| {
+            let data_dir = app.path().app_data_dir()?;
+            let cfg = config::Config::load(&data_dir).map_err(|e| e.to_string())?;
+            #[cfg(feature = "test-hooks")]
+            let clock: Arc<dyn Clock> = {
+                let c = clock::OffsetClock::default();
+                app.manage(c.clone());
+                Arc::new(c)
+            };
+            #[cfg(not(feature = "test-hooks"))]
+            let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
+            let url = cfg.database_url.clone();
+            let store = tauri::async_runtime::block_on(store::open(&url)).map_err(|e| {
+                format!(
+                    "could not open the database {}: {e}",
+                    store::redact_url(&url)
+                )
+            })?;
+            tracing::info!(db = %store::redact_url(&url), backend = store.backend(), "database ready");
+            let service = Arc::new(build_service(store, clock, cfg.settings));
+            if opts.demo {
+                match tauri::async_runtime::block_on(demo::seed(&service)) {
+                    Ok(true) => println!(
+                        "Demo account seeded. Sign in as {} with password {}",
+                        demo::OWNER_EMAIL,
+                        demo::OWNER_PASSWORD
+                    ),
+                    Ok(false) => println!(
+                        "The database already has an account; the demo owner (if seeded earlier) is {} / {}",
+                        demo::OWNER_EMAIL,
+                        demo::OWNER_PASSWORD
+                    ),
+                    Err(e) => return Err(format!("could not seed the demo: {e}").into()),
+                }
+            }
+            let state = AppState::new(service);
+            let effects: Arc<dyn watcher::Effects> = Arc::new(AppEffects {
+                app: app.handle().clone(),
+            });
+            tauri::async_runtime::spawn(watcher::run(state.clone(), effects, state.poke.clone()));
+            app.manage(state);
+            Ok(())
+        });
+    let app = builder
+        .build(tauri::generate_context!())
+        .map_err(|e| format!("could not start Tenure: {e}"))?;
+    app.run(|handle, event| {
+        // Quitting signs out: the session ends with the app, not 60 minutes later.
+        if let tauri::RunEvent::Exit = event {
+            if let Some(state) = handle.try_state::<AppState>() {
+                let state = state.inner().clone();
+                tauri::async_runtime::block_on(async move {
+                    if let Some(id) = state.clear().await {
+                        if let Err(e) = state.service.sign_out(id).await {
+                            tracing::error!(error = %e, "could not sign out on exit");
+                        }
+                    }
+                });
+            }
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,5 @@
+//! Credentials: password hashing, access tokens (JWT), refresh tokens.
+
+pub mod password;
+pub mod refresh;
+pub mod tokens;
