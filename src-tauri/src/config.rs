@@ -23,11 +23,14 @@ pub enum ConfigError {
 }
 
 impl Config {
-    /// Loads the configuration; `default_data_dir` is the platform's app data directory.
-    pub fn load(default_data_dir: &Path) -> Result<Self, ConfigError> {
-        let data_dir = std::env::var_os("TENURE_DATA_DIR")
-            .map(PathBuf::from)
-            .unwrap_or_else(|| default_data_dir.to_path_buf());
+    /// Loads the configuration; `default_data_dir` is the platform's app data directory or the
+    /// one given on the command line.
+    /// `explicit` means the directory came from the command line and wins over the environment.
+    pub fn load(default_data_dir: &Path, explicit: bool) -> Result<Self, ConfigError> {
+        let data_dir = match std::env::var_os("TENURE_DATA_DIR") {
+            Some(d) if !explicit => PathBuf::from(d),
+            _ => default_data_dir.to_path_buf(),
+        };
         let database_url = match std::env::var("TENURE_DATABASE_URL") {
             Ok(url) if !url.trim().is_empty() => url,
             _ => {

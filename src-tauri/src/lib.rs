@@ -108,6 +108,7 @@ impl<R: Runtime> watcher::Effects for AppEffects<R> {
 #[derive(Debug, Clone, Default)]
 pub struct RunOptions {
     pub demo: bool,
+    pub data_dir: Option<std::path::PathBuf>,
 }
 
 /// Starts the desktop app. Returns an error message for a start-up failure (bad config, a
@@ -116,8 +117,11 @@ pub fn run(opts: RunOptions) -> Result<(), String> {
     let builder = configure(tauri::Builder::default())
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
-            let data_dir = app.path().app_data_dir()?;
-            let cfg = config::Config::load(&data_dir).map_err(|e| e.to_string())?;
+            let data_dir = match &opts.data_dir {
+                Some(d) => d.clone(),
+                None => app.path().app_data_dir()?,
+            };
+            let cfg = config::Config::load(&data_dir, opts.data_dir.is_some()).map_err(|e| e.to_string())?;
             #[cfg(feature = "test-hooks")]
             let clock: Arc<dyn Clock> = {
                 let c = clock::OffsetClock::default();

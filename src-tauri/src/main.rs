@@ -12,6 +12,10 @@ struct Cli {
     /// and print the owner's sign-in.
     #[arg(long)]
     demo: bool,
+    /// Keep the embedded database in this directory instead of the app data directory
+    /// (overrides `TENURE_DATA_DIR`).
+    #[arg(long, value_name = "DIR")]
+    data_dir: Option<std::path::PathBuf>,
 }
 
 fn main() -> std::process::ExitCode {
@@ -23,7 +27,10 @@ fn main() -> std::process::ExitCode {
         .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
-    match tenure_app::run(tenure_app::RunOptions { demo: cli.demo }) {
+    match tenure_app::run(tenure_app::RunOptions {
+        demo: cli.demo,
+        data_dir: cli.data_dir,
+    }) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("tenure: {e}");
