@@ -1,0 +1,237 @@
+//! End-to-end: the real Tenure window under Xvfb, driven over WebDriver (tauri-driver +
+//! WebKitWebDriver). `cargo xtask test` starts the display, the bus and the driver and sets
+//! `TENURE_E2E=1`; run alone without it, these tests say so and pass nothing off as checked.
+//! Screenshots of every screen land in `target/e2e/`.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use tenure_app::clock::SystemClock;
+use tenure_core::wire::SignInRequest;
+
+struct Harness {
+    client: Client,
+    data_dir: tempfile::TempDir,
+    shots: PathBuf,
+    prefix: &'static str,
+}
+
+fn enabled() -> bool {
+    if std::env::var("TENURE_E2E").as_deref() == Ok("1") {
+        return true;
+    }
+    eprintln!("end-to-end tests need the window stack: run them with `cargo xtask test`");
+    false
+}
+
+impl Harness {
+    async fn start(prefix: &'static str, extra_args: &[&str]) -> Self {
+        let app = std::env::var("TENURE_E2E_APP").expect("TENURE_E2E_APP");
+        let url = std::env::var("TENURE_WEBDRIVER_URL").expect("TENURE_WEBDRIVER_URL");
+        let shots = PathBuf::from(std::env::var("TENURE_E2E_SCREENSHOTS").unwrap_or_else(|_| "target/e2e".into()));
+        std::fs::create_dir_all(&shots).unwrap();
+        let data_dir = tempfile::tempdir().unwrap();
+        let mut args = vec![json!("--data-dir"), json!(data_dir.path())];
+        args.extend(extra_args.iter().map(|a| json!(a)));
+        let caps = json!({
+            "browserName": "wry",
+            "tauri:options": { "application": app, "args": args },
+        });
+        let client = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(caps.as_object().unwrap().clone())
+            .connect(&url)
+            .await
+            .expect("WebDriver session");
+        Self { client, data_dir, shots, prefix }
+    }
+
+    fn db_url(&self) -> String {
+        format!("sqlite:{}", self.data_dir.path().join("tenure.db").display())
+    }
+
+    async fn find(&self, css: &str) -> fantoccini::elements::Element {
+        self.client
+            .wait()
+            .at_most(Duration::from_secs(20))
+            .for_element(Locator::Css(css))
+            .await
+            .unwrap_or_else(|e| panic!("element {css} never appeared: {e}"))
+    }
+
+    async fn count(&self, css: &str) -> usize {
+        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+    }
+
+    /// Polls until `css`'s text contains `want` (the wasm renders asynchronously).
+    async fn wait_text(&self, css: &str, want: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        let mut last = String::new();
+        while Instant::now() < deadline {
+            if let Ok(e) = self.client.find(Locator::Css(css)).await {
+                last = e.text().await.unwrap_or_default();
+                if last.contains(want) {
+                    return last;
+                }
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never read {want:?}; last read {last:?}");
+    }
+
+    async fn wait_count(&self, css: &str, n: usize) {
+        let deadline = Instant::now() + Duration::from_secs(15);
+        while Instant::now() < deadline {
+            if self.count(css).await == n {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("{css} never matched {n} elements (has {})", self.count(css).await);
+    }
+
+    async fn wait_gone(&self, css: &str) {
+        self.wait_count(css, 0).await
+    }
+
+    async fn fill(&self, css: &str, text: &str) {
+        let e = self.find(css).await;
+        e.clear().await.unwrap();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+    }
+
+    async fn value(&self, css: &str) -> String {
+        self.find(css).await.prop("value").await.unwrap().unwrap_or_default()
+    }
+
+    async fn shot(&self, name: &str) {
+        // Let the last render and transitions settle before the picture.
+        tokio::time::sleep(Duration::from_millis(300)).await;
+        let png = self.client.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{}-{name}.png", self.prefix)), png).unwrap();
+    }
+
+    async fn sign_in(&self, email: &str, password: &str) {
+        self.fill("#signin-email", email).await;
+        self.fill("#signin-password", password).await;
+        self.click("#signin-submit").await;
+    }
+
+    async fn close(self) {
+        let _ = self.client.close().await;
+    }
+}
+
+/// Signs a member in from "another desktop": the backend library on the same database file.
+async fn sign_in_elsewhere(db_url: &str, email: &str, password: &str) {
+    let store = tenure_app::store::open(db_url).await.unwrap();
+    let service = tenure_app::build_service(store, Arc::new(SystemClock), Default::default());
+    service
+        .sign_in(SignInRequest { email: email.into(), password: password.into() })
+        .await
+        .unwrap();
+}
+
+#[tokio::test]
+async fn owner_sets_policy_and_signs_others_out() {
+    if !enabled() {
+        return;
+    }
+    let h = Harness::start("skeleton", &[]).await;
+
+    // First run: Set up.
+    h.find("#setup-account").await;
+    h.shot("01-setup").await;
+    h.fill("#setup-account", "Acme Robotics").await;
+    h.fill("#setup-name", "Olive Owner").await;
+    h.fill("#setup-email", "olive@example.com").await;
+    h.fill("#setup-password", "owner-password-1").await;
+    h.click("#setup-submit").await;
+    h.wait_text("#header-user", "Olive Owner").await;
+
+    // Sign out and sign in again as the owner.
+    h.click("#sign-out").await;
+    h.find("#signin-email").await;
+    assert_eq!(h.count("#expired-banner").await, 0, "no banner after a chosen sign-out");
+    h.sign_in("olive@example.com", "wrong-password").await;
+    h.wait_text("#signin-error", "not right").await;
+    h.shot("02-sign-in-error").await;
+    h.sign_in("OLIVE@example.com", "owner-password-1").await;
+    h.find("#row-security").await;
+    h.shot("03-account-settings").await;
+
+    // Session security: Custom with an invalid pair shows the backend's own message inline.
+    h.click("#row-security").await;
+    h.find("#preset-standard").await;
+    h.wait_text("#effective-summary", "60").await;
+    h.shot("04-security").await;
+    assert!(h.find("#idle-minutes").await.attr("disabled").await.unwrap().is_some());
+    h.click("#preset-custom").await;
+    assert!(h.find("#idle-minutes").await.attr("disabled").await.unwrap().is_none());
+    assert_eq!(h.value("#idle-minutes").await, "60");
+    assert_eq!(h.value("#absolute-minutes").await, "1440");
+    h.fill("#idle-minutes", "43200").await;
+    h.wait_text(
+        "#idle-error",
+        "Idle timeout (43200 minutes) cannot be longer than the absolute timeout (1440 minutes)",
+    )
+    .await;
+    assert!(h.find("#policy-save").await.attr("disabled").await.unwrap().is_some());
+    h.shot("05-invalid-pair").await;
+
+    // A valid pair saves, and reads back after a reload.
+    h.fill("#idle-minutes", "30").await;
+    h.fill("#absolute-minutes", "600").await;
+    h.wait_gone("#idle-error").await;
+    h.click("#policy-save").await;
+    h.wait_text("#policy-saved", "Saved").await;
+    h.shot("06-saved").await;
+    h.client.refresh().await.unwrap();
+    h.find("#preset-custom").await;
+    h.wait_text("#effective-summary", "30").await;
+    assert_eq!(h.value("#idle-minutes").await, "30");
+    assert_eq!(h.value("#absolute-minutes").await, "600");
+    assert!(h.find("#preset-custom").await.prop("checked").await.unwrap().as_deref() == Some("true"));
+
+    // Add a member, and sign them in from another desktop on the same database.
+    h.click("#nav-members").await;
+    h.fill("#member-name", "Max Member").await;
+    h.fill("#member-email", "max@example.com").await;
+    h.fill("#member-password", "member-password-1").await;
+    h.click("#member-add").await;
+    h.wait_count(".member-row", 2).await;
+    h.shot("07-members").await;
+    sign_in_elsewhere(&h.db_url(), "max@example.com", "member-password-1").await;
+
+    // Two active users; sign out everyone except me; one remains.
+    h.click("#nav-account").await;
+    h.click("#row-security").await;
+    h.wait_count(".active-user", 2).await;
+    h.wait_text("#active-copy", "2 people are signed in").await;
+    h.wait_text(".active-user .you-tag", "(you)").await;
+    h.shot("08-two-active").await;
+    h.click("#revoke-others").await;
+    h.find("#revoke-modal").await;
+    h.shot("09-revoke-modal").await;
+    h.click("#revoke-confirm").await;
+    h.wait_text("#revoke-notice", "Signed out 1 session").await;
+    h.wait_count(".active-user", 1).await;
+    h.wait_text("#active-copy", "Only you are signed in").await;
+    assert_eq!(h.count("#revoke-others").await, 0, "hidden when only the caller is active");
+    h.shot("10-one-active").await;
+
+    // The database agrees: only the owner's session is live.
+    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
+    let owner = store.user_by_email("olive@example.com").await.unwrap().unwrap();
+    let live = store.live_sessions(owner.account_id, chrono::Utc::now()).await.unwrap();
+    assert_eq!(live.len(), 1);
+    assert_eq!(live[0].user_id, owner.id);
+    h.close().await;
+}
