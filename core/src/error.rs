@@ -29,7 +29,10 @@ pub enum AppError {
     Forbidden { message: String },
     /// The request conflicts with stored state (e.g. the email is taken, already set up).
     #[error("{message}")]
-    Conflict { field: Option<String>, message: String },
+    Conflict {
+        field: Option<String>,
+        message: String,
+    },
     /// Something failed inside Tenure; the details are in the log.
     #[error("Something went wrong inside Tenure: {message}")]
     Internal { message: String },

@@ -403,21 +403,68 @@ mod tests {
     }
 
     #[rstest]
-    #[case::idle_below(w(4), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::idle_zero(w(0), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
+    #[case::idle_below(
+        w(4),
+        w(60),
+        Field::Idle,
+        "Idle timeout must be between 5 and 43200 minutes"
+    )]
+    #[case::idle_zero(
+        w(0),
+        w(60),
+        Field::Idle,
+        "Idle timeout must be between 5 and 43200 minutes"
+    )]
     #[case::idle_negative(w(-5), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::idle_above(w(43_201), w(129_600), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::abs_below(w(5), w(14), Field::Absolute, "Absolute timeout must be between 15 and 129600 minutes")]
-    #[case::abs_above(w(5), w(129_601), Field::Absolute, "Absolute timeout must be between 15 and 129600 minutes")]
+    #[case::idle_above(
+        w(43_201),
+        w(129_600),
+        Field::Idle,
+        "Idle timeout must be between 5 and 43200 minutes"
+    )]
+    #[case::abs_below(
+        w(5),
+        w(14),
+        Field::Absolute,
+        "Absolute timeout must be between 15 and 129600 minutes"
+    )]
+    #[case::abs_above(
+        w(5),
+        w(129_601),
+        Field::Absolute,
+        "Absolute timeout must be between 15 and 129600 minutes"
+    )]
     #[case::i32_overflow(w(1 << 31), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::i64_max(w(i64::MAX), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::i64_min(w(i64::MIN), w(60), Field::Idle, "Idle timeout must be between 5 and 43200 minutes")]
-    #[case::partial_override(w(43_200), MinutesInput::UseDefault, Field::Idle,
-        "Idle timeout (43200 minutes) cannot be longer than the absolute timeout (1440 minutes)")]
-    #[case::abs_below_default_idle(MinutesInput::UseDefault, w(30), Field::Idle,
-        "Idle timeout (60 minutes) cannot be longer than the absolute timeout (30 minutes)")]
-    #[case::idle_longer(w(100), w(99), Field::Idle,
-        "Idle timeout (100 minutes) cannot be longer than the absolute timeout (99 minutes)")]
+    #[case::i64_max(
+        w(i64::MAX),
+        w(60),
+        Field::Idle,
+        "Idle timeout must be between 5 and 43200 minutes"
+    )]
+    #[case::i64_min(
+        w(i64::MIN),
+        w(60),
+        Field::Idle,
+        "Idle timeout must be between 5 and 43200 minutes"
+    )]
+    #[case::partial_override(
+        w(43_200),
+        MinutesInput::UseDefault,
+        Field::Idle,
+        "Idle timeout (43200 minutes) cannot be longer than the absolute timeout (1440 minutes)"
+    )]
+    #[case::abs_below_default_idle(
+        MinutesInput::UseDefault,
+        w(30),
+        Field::Idle,
+        "Idle timeout (60 minutes) cannot be longer than the absolute timeout (30 minutes)"
+    )]
+    #[case::idle_longer(
+        w(100),
+        w(99),
+        Field::Idle,
+        "Idle timeout (100 minutes) cannot be longer than the absolute timeout (99 minutes)"
+    )]
     #[case::fraction(MinutesInput::Invalid("10.5".into()), w(60), Field::Idle,
         "Idle timeout must be a whole number of minutes between 5 and 43200")]
     #[case::string(MinutesInput::Invalid("\"15\"".into()), w(60), Field::Idle,
@@ -450,12 +497,30 @@ mod tests {
     #[case("15", Ok(15))]
     #[case(" 15 ", Ok(15))]
     #[case("-5", Ok(-5))]
-    #[case("", Err("Idle timeout is required: enter a whole number of minutes between 5 and 43200"))]
-    #[case("10.5", Err("Idle timeout must be a whole number of minutes between 5 and 43200"))]
-    #[case("abc", Err("Idle timeout must be a whole number of minutes between 5 and 43200"))]
-    #[case("1e3", Err("Idle timeout must be a whole number of minutes between 5 and 43200"))]
-    #[case("-", Err("Idle timeout must be a whole number of minutes between 5 and 43200"))]
-    #[case("99999999999999999999999", Err("Idle timeout must be between 5 and 43200 minutes"))]
+    #[case(
+        "",
+        Err("Idle timeout is required: enter a whole number of minutes between 5 and 43200")
+    )]
+    #[case(
+        "10.5",
+        Err("Idle timeout must be a whole number of minutes between 5 and 43200")
+    )]
+    #[case(
+        "abc",
+        Err("Idle timeout must be a whole number of minutes between 5 and 43200")
+    )]
+    #[case(
+        "1e3",
+        Err("Idle timeout must be a whole number of minutes between 5 and 43200")
+    )]
+    #[case(
+        "-",
+        Err("Idle timeout must be a whole number of minutes between 5 and 43200")
+    )]
+    #[case(
+        "99999999999999999999999",
+        Err("Idle timeout must be between 5 and 43200 minutes")
+    )]
     fn parses_text(#[case] text: &str, #[case] expected: Result<i64, &str>) {
         let got = parse_minutes_text(Field::Idle, text, &b()).map_err(|e| e.message);
         assert_eq!(got, expected.map_err(str::to_owned));
@@ -516,7 +581,10 @@ mod tests {
             idle_max: 50,
             ..outer
         };
-        assert!(inverted.check_within(&outer).unwrap_err().contains("greater"));
+        assert!(inverted
+            .check_within(&outer)
+            .unwrap_err()
+            .contains("greater"));
     }
 
     fn any_input() -> impl Strategy<Value = MinutesInput> {

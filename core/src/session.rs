@@ -108,7 +108,11 @@ mod tests {
     #[case::absolute(s(60, 120, None), 120, SessionStatus::Ended(EndReason::Absolute))]
     #[case::both_passed(s(60, 60, None), 61, SessionStatus::Ended(EndReason::Absolute))]
     #[case::revoked(s(60, 120, Some(10)), 30, SessionStatus::Ended(EndReason::Revoked))]
-    #[case::revoked_and_expired(s(60, 120, Some(10)), 200, SessionStatus::Ended(EndReason::Revoked))]
+    #[case::revoked_and_expired(
+        s(60, 120, Some(10)),
+        200,
+        SessionStatus::Ended(EndReason::Revoked)
+    )]
     fn statuses(#[case] sess: SessionTimes, #[case] now: i64, #[case] want: SessionStatus) {
         assert_eq!(status(&sess, t(now)), want);
     }

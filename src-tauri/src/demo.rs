@@ -52,10 +52,13 @@ pub async fn seed(service: &Service) -> Result<bool, AppError> {
             // Sign in on a clock set back by `m` minutes: 3 and 20 minutes ago are live under
             // the default 60-minute idle limit; 180 minutes ago has gone idle.
             let clock = ManualClock::new(now - Duration::minutes(m));
-            let past = service.with_clock(std::sync::Arc::new(clock), Device {
-                label: "demo-laptop (linux)".into(),
-                app_version: env!("CARGO_PKG_VERSION").into(),
-            });
+            let past = service.with_clock(
+                std::sync::Arc::new(clock),
+                Device {
+                    label: "demo-laptop (linux)".into(),
+                    app_version: env!("CARGO_PKG_VERSION").into(),
+                },
+            );
             past.sign_in(SignInRequest {
                 email: email.into(),
                 password: MEMBER_PASSWORD.into(),

@@ -71,17 +71,35 @@ pub fn build_service(
     clock: Arc<dyn Clock>,
     settings: service::Settings,
 ) -> Service {
-    Service::new(store, clock, TokenKeys::random(), settings, Device::this_machine())
+    Service::new(
+        store,
+        clock,
+        TokenKeys::random(),
+        settings,
+        Device::this_machine(),
+    )
 }
 
 /// The watcher's effects in the real app: OS notifications and events to the webview.
 struct AppEffects<R: Runtime> {
     app: tauri::AppHandle<R>,
+    missing_service: Arc<watcher::NotifyOnceLog>,
 }
 
 impl<R: Runtime> watcher::Effects for AppEffects<R> {
     fn notify(&self, title: &str, body: &str) -> Result<(), String> {
         use tauri_plugin_notification::NotificationExt;
+        // The plugin delivers in the background and reports nothing, so ask the bus ourselves
+        // whether anyone serves notifications; its absence is logged once, never retried.
+        #[cfg(all(unix, not(target_os = "macos")))]
+        {
+            let missing = self.missing_service.clone();
+            std::thread::spawn(move || {
+                if let Err(e) = notify_rust::get_server_information() {
+                    missing.failed(&e.to_string());
+                }
+            });
+        }
         self.app
             .notification()
             .builder()
@@ -157,6 +175,7 @@ pub fn run(opts: RunOptions) -> Result<(), String> {
             let state = AppState::new(service);
             let effects: Arc<dyn watcher::Effects> = Arc::new(AppEffects {
                 app: app.handle().clone(),
+                missing_service: Arc::default(),
             });
             tauri::async_runtime::spawn(watcher::run(state.clone(), effects, state.poke.clone()));
             app.manage(state);

@@ -16,9 +16,9 @@ use tenure_core::wire::{
 use tenure_core::AppError;
 use uuid::Uuid;
 
+use crate::auth::password;
 use crate::auth::refresh::RefreshToken;
 use crate::auth::tokens::{TokenError, TokenKeys};
-use crate::auth::password;
 use crate::clock::Clock;
 use crate::store::{
     AccountRecord, AuditEntry, NewSession, PolicyChange, RotateOutcome, Rotation, SessionRecord,
@@ -202,7 +202,14 @@ impl Service {
             created_at: self.now(),
         };
         let owner = self
-            .new_user(account.id, "owner_name", &req.owner_name, &req.email, &req.password, Role::Owner)
+            .new_user(
+                account.id,
+                "owner_name",
+                &req.owner_name,
+                &req.email,
+                &req.password,
+                Role::Owner,
+            )
             .await?;
         self.store
             .create_account(account.clone(), owner.clone())
@@ -531,8 +538,10 @@ impl Service {
     ) -> Result<SecuritySettings, AppError> {
         self.require_owner(p, "update_policy").await?;
         let bounds = self.settings.bounds;
-        let valid = validate_policy(&req.idle_minutes, &req.absolute_minutes, &bounds)
-            .map_err(|errs| AppError::from(errs.into_iter().next().expect("errors are non-empty")))?;
+        let valid =
+            validate_policy(&req.idle_minutes, &req.absolute_minutes, &bounds).map_err(|errs| {
+                AppError::from(errs.into_iter().next().expect("errors are non-empty"))
+            })?;
         let account = self
             .store
             .account(p.account_id)
@@ -614,15 +623,25 @@ impl Service {
         req: AddMemberRequest,
     ) -> Result<Member, AppError> {
         let user = self
-            .new_user(account_id, "name", &req.name, &req.email, &req.password, Role::Member)
+            .new_user(
+                account_id,
+                "name",
+                &req.name,
+                &req.email,
+                &req.password,
+                Role::Member,
+            )
             .await?;
-        self.store.add_user(user.clone()).await.map_err(|e| match e {
-            StoreError::Duplicate(_) => AppError::Conflict {
-                field: Some("email".into()),
-                message: format!("{} already has an account in Tenure.", user.email),
-            },
-            other => store_err(other),
-        })?;
+        self.store
+            .add_user(user.clone())
+            .await
+            .map_err(|e| match e {
+                StoreError::Duplicate(_) => AppError::Conflict {
+                    field: Some("email".into()),
+                    message: format!("{} already has an account in Tenure.", user.email),
+                },
+                other => store_err(other),
+            })?;
         self.store
             .audit(AuditEntry {
                 account_id: Some(account_id),

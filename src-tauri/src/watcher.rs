@@ -128,7 +128,11 @@ impl Schedule {
 }
 
 /// The warning for a session at `now`, if it is in `soon`.
-pub fn warning_event(s: &SessionRecord, now: DateTime<Utc>, lead_minutes: i64) -> Option<WarningEvent> {
+pub fn warning_event(
+    s: &SessionRecord,
+    now: DateTime<Utc>,
+    lead_minutes: i64,
+) -> Option<WarningEvent> {
     let lead = Duration::try_minutes(lead_minutes)?;
     let st = evaluate(s.idle_expires_at, s.absolute_expires_at, now, lead);
     (st.level == WarningLevel::Soon).then(|| WarningEvent {
@@ -143,7 +147,11 @@ pub fn warning_event(s: &SessionRecord, now: DateTime<Utc>, lead_minutes: i64) -
 /// The native notification's title and body for a warning (SPEC §6).
 pub fn notification_text(w: &WarningEvent) -> (String, String) {
     let n = w.minutes_left;
-    let mins = if n == 1 { "1 minute".to_owned() } else { format!("{n} minutes") };
+    let mins = if n == 1 {
+        "1 minute".to_owned()
+    } else {
+        format!("{n} minutes")
+    };
     match w.reason {
         WarningReason::Idle => (
             "Tenure: you will be signed out soon".to_owned(),
@@ -361,8 +369,15 @@ mod tests {
             minutes_left: 5,
         };
         let (_, body) = notification_text(&ev);
-        assert_eq!(body, "Your session ends in 5 minutes because of inactivity. Click to stay signed in.");
-        let (_, body) = notification_text(&WarningEvent { reason: WarningReason::Absolute, minutes_left: 1, ..ev });
+        assert_eq!(
+            body,
+            "Your session ends in 5 minutes because of inactivity. Click to stay signed in."
+        );
+        let (_, body) = notification_text(&WarningEvent {
+            reason: WarningReason::Absolute,
+            minutes_left: 1,
+            ..ev
+        });
         assert!(body.starts_with("Your session reaches its maximum length in 1 minute."));
     }
 }

@@ -8,6 +8,15 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
+
+mod support {
+    pub mod notify_server;
+}
+use support::notify_server::NotifyServer;
+
+/// One window at a time: tauri-driver serves sessions one after another, and the notification
+/// server's bus name can have one owner.
+static WINDOW: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
 use serde_json::json;
 use tenure_app::clock::SystemClock;
 use tenure_core::wire::SignInRequest;
@@ -31,7 +40,9 @@ impl Harness {
     async fn start(prefix: &'static str, extra_args: &[&str]) -> Self {
         let app = std::env::var("TENURE_E2E_APP").expect("TENURE_E2E_APP");
         let url = std::env::var("TENURE_WEBDRIVER_URL").expect("TENURE_WEBDRIVER_URL");
-        let shots = PathBuf::from(std::env::var("TENURE_E2E_SCREENSHOTS").unwrap_or_else(|_| "target/e2e".into()));
+        let shots = PathBuf::from(
+            std::env::var("TENURE_E2E_SCREENSHOTS").unwrap_or_else(|_| "target/e2e".into()),
+        );
         std::fs::create_dir_all(&shots).unwrap();
         let data_dir = tempfile::tempdir().unwrap();
         let mut args = vec![json!("--data-dir"), json!(data_dir.path())];
@@ -46,24 +57,47 @@ impl Harness {
             .connect(&url)
             .await
             .expect("WebDriver session");
-        Self { client, data_dir, shots, prefix }
+        Self {
+            client,
+            data_dir,
+            shots,
+            prefix,
+        }
     }
 
     fn db_url(&self) -> String {
-        format!("sqlite:{}", self.data_dir.path().join("tenure.db").display())
+        format!(
+            "sqlite:{}",
+            self.data_dir.path().join("tenure.db").display()
+        )
     }
 
     async fn find(&self, css: &str) -> fantoccini::elements::Element {
-        self.client
+        match self
+            .client
             .wait()
             .at_most(Duration::from_secs(20))
             .for_element(Locator::Css(css))
             .await
-            .unwrap_or_else(|e| panic!("element {css} never appeared: {e}"))
+        {
+            Ok(e) => e,
+            Err(e) => {
+                self.shot("FAILED").await;
+                let html = self.client.source().await.unwrap_or_default();
+                panic!(
+                    "element {css} never appeared: {e}\npage: {}",
+                    &html[..html.len().min(3000)]
+                );
+            }
+        }
     }
 
     async fn count(&self, css: &str) -> usize {
-        self.client.find_all(Locator::Css(css)).await.map(|v| v.len()).unwrap_or(0)
+        self.client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|v| v.len())
+            .unwrap_or(0)
     }
 
     /// Polls until `css`'s text contains `want` (the wasm renders asynchronously).
@@ -79,6 +113,7 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
+        self.shot("FAILED").await;
         panic!("{css} never read {want:?}; last read {last:?}");
     }
 
@@ -90,7 +125,11 @@ impl Harness {
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
         }
-        panic!("{css} never matched {n} elements (has {})", self.count(css).await);
+        self.shot("FAILED").await;
+        panic!(
+            "{css} never matched {n} elements (has {})",
+            self.count(css).await
+        );
     }
 
     async fn wait_gone(&self, css: &str) {
@@ -104,11 +143,20 @@ impl Harness {
     }
 
     async fn click(&self, css: &str) {
-        self.find(css).await.click().await.unwrap_or_else(|e| panic!("click {css}: {e}"));
+        self.find(css)
+            .await
+            .click()
+            .await
+            .unwrap_or_else(|e| panic!("click {css}: {e}"));
     }
 
     async fn value(&self, css: &str) -> String {
-        self.find(css).await.prop("value").await.unwrap().unwrap_or_default()
+        self.find(css)
+            .await
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
     }
 
     async fn shot(&self, name: &str) {
@@ -124,6 +172,39 @@ impl Harness {
         self.click("#signin-submit").await;
     }
 
+    /// Moves the backend clock (feature `test-hooks`) and returns when the backend has moved it.
+    async fn advance_clock(&self, seconds: i64) {
+        let script = format!(
+            "const done = arguments[arguments.length - 1];\
+             window.__TAURI__.core.invoke('debug_advance_clock', {{ seconds: {seconds} }})\
+               .then(t => done('ok ' + t), e => done('error ' + JSON.stringify(e)));"
+        );
+        let out = self.client.execute_async(&script, vec![]).await.unwrap();
+        assert!(
+            out.as_str().unwrap_or("").starts_with("ok "),
+            "advance_clock: {out:?}"
+        );
+    }
+
+    /// Set up an account with `idle`/`absolute` minutes and sign in again so they apply.
+    async fn owner_with_policy(&self, idle: i64, absolute: i64) {
+        self.find("#setup-account").await;
+        self.fill("#setup-account", "Acme Robotics").await;
+        self.fill("#setup-name", "Olive Owner").await;
+        self.fill("#setup-email", "olive@example.com").await;
+        self.fill("#setup-password", "owner-password-1").await;
+        self.click("#setup-submit").await;
+        self.click("#row-security").await;
+        self.click("#preset-custom").await;
+        self.fill("#idle-minutes", &idle.to_string()).await;
+        self.fill("#absolute-minutes", &absolute.to_string()).await;
+        self.click("#policy-save").await;
+        self.wait_text("#policy-saved", "Saved").await;
+        self.click("#sign-out").await;
+        self.sign_in("olive@example.com", "owner-password-1").await;
+        self.find("#row-security").await;
+    }
+
     async fn close(self) {
         let _ = self.client.close().await;
     }
@@ -134,7 +215,10 @@ async fn sign_in_elsewhere(db_url: &str, email: &str, password: &str) {
     let store = tenure_app::store::open(db_url).await.unwrap();
     let service = tenure_app::build_service(store, Arc::new(SystemClock), Default::default());
     service
-        .sign_in(SignInRequest { email: email.into(), password: password.into() })
+        .sign_in(SignInRequest {
+            email: email.into(),
+            password: password.into(),
+        })
         .await
         .unwrap();
 }
@@ -144,6 +228,7 @@ async fn owner_sets_policy_and_signs_others_out() {
     if !enabled() {
         return;
     }
+    let _one = WINDOW.lock().await;
     let h = Harness::start("skeleton", &[]).await;
 
     // First run: Set up.
@@ -159,7 +244,11 @@ async fn owner_sets_policy_and_signs_others_out() {
     // Sign out and sign in again as the owner.
     h.click("#sign-out").await;
     h.find("#signin-email").await;
-    assert_eq!(h.count("#expired-banner").await, 0, "no banner after a chosen sign-out");
+    assert_eq!(
+        h.count("#expired-banner").await,
+        0,
+        "no banner after a chosen sign-out"
+    );
     h.sign_in("olive@example.com", "wrong-password").await;
     h.wait_text("#signin-error", "not right").await;
     h.shot("02-sign-in-error").await;
@@ -172,9 +261,21 @@ async fn owner_sets_policy_and_signs_others_out() {
     h.find("#preset-standard").await;
     h.wait_text("#effective-summary", "60").await;
     h.shot("04-security").await;
-    assert!(h.find("#idle-minutes").await.attr("disabled").await.unwrap().is_some());
+    assert!(h
+        .find("#idle-minutes")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some());
     h.click("#preset-custom").await;
-    assert!(h.find("#idle-minutes").await.attr("disabled").await.unwrap().is_none());
+    assert!(h
+        .find("#idle-minutes")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_none());
     assert_eq!(h.value("#idle-minutes").await, "60");
     assert_eq!(h.value("#absolute-minutes").await, "1440");
     h.fill("#idle-minutes", "43200").await;
@@ -183,7 +284,13 @@ async fn owner_sets_policy_and_signs_others_out() {
         "Idle timeout (43200 minutes) cannot be longer than the absolute timeout (1440 minutes)",
     )
     .await;
-    assert!(h.find("#policy-save").await.attr("disabled").await.unwrap().is_some());
+    assert!(h
+        .find("#policy-save")
+        .await
+        .attr("disabled")
+        .await
+        .unwrap()
+        .is_some());
     h.shot("05-invalid-pair").await;
 
     // A valid pair saves, and reads back after a reload.
@@ -198,7 +305,15 @@ async fn owner_sets_policy_and_signs_others_out() {
     h.wait_text("#effective-summary", "30").await;
     assert_eq!(h.value("#idle-minutes").await, "30");
     assert_eq!(h.value("#absolute-minutes").await, "600");
-    assert!(h.find("#preset-custom").await.prop("checked").await.unwrap().as_deref() == Some("true"));
+    assert!(
+        h.find("#preset-custom")
+            .await
+            .prop("checked")
+            .await
+            .unwrap()
+            .as_deref()
+            == Some("true")
+    );
 
     // Add a member, and sign them in from another desktop on the same database.
     h.click("#nav-members").await;
@@ -224,14 +339,115 @@ async fn owner_sets_policy_and_signs_others_out() {
     h.wait_text("#revoke-notice", "Signed out 1 session").await;
     h.wait_count(".active-user", 1).await;
     h.wait_text("#active-copy", "Only you are signed in").await;
-    assert_eq!(h.count("#revoke-others").await, 0, "hidden when only the caller is active");
+    assert_eq!(
+        h.count("#revoke-others").await,
+        0,
+        "hidden when only the caller is active"
+    );
     h.shot("10-one-active").await;
 
     // The database agrees: only the owner's session is live.
     let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-    let owner = store.user_by_email("olive@example.com").await.unwrap().unwrap();
-    let live = store.live_sessions(owner.account_id, chrono::Utc::now()).await.unwrap();
+    let owner = store
+        .user_by_email("olive@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let live = store
+        .live_sessions(owner.account_id, chrono::Utc::now())
+        .await
+        .unwrap();
     assert_eq!(live.len(), 1);
     assert_eq!(live[0].user_id, owner.id);
+    h.close().await;
+}
+
+#[tokio::test]
+async fn expiry_warnings_arrive_on_time() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let server = NotifyServer::start().await;
+    let h = Harness::start("warn", &[]).await;
+    // Idle 10, absolute 15: after one "Stay signed in" at T+5 the two expiries meet.
+    h.owner_with_policy(10, 15).await;
+    assert_eq!(h.count("#expiry-notice").await, 0);
+
+    // Two seconds short of the idle warning: the watcher must wake by itself at T-5 min.
+    h.advance_clock(5 * 60 - 2).await;
+    let armed = Instant::now();
+    let calls = server.wait_for(1).await;
+    let delay = calls[0].at.saturating_duration_since(armed).as_secs_f64() - 2.0;
+    println!(
+        "idle warning punctuality: {:.0} ms after the threshold",
+        delay * 1000.0
+    );
+    assert!(
+        calls[0]
+            .body
+            .contains("ends in 5 minutes because of inactivity"),
+        "{calls:?}"
+    );
+    h.find("#expiry-notice.notice-idle").await;
+    h.wait_text("#expiry-notice", "5 minutes").await;
+    h.find("#stay-signed-in").await;
+    h.shot("01-idle-notice").await;
+
+    // Stay signed in: the notice goes away; the idle expiry moved (to the absolute one).
+    h.click("#stay-signed-in").await;
+    h.wait_gone("#expiry-notice").await;
+    h.shot("02-after-stay").await;
+    assert_eq!(
+        server.calls().len(),
+        1,
+        "no second notification for the same instant"
+    );
+
+    // T+10: the absolute limit is 5 minutes away: cyan notice, no stay button.
+    h.advance_clock(5 * 60).await;
+    let calls = server.wait_for(2).await;
+    assert!(
+        calls[1].body.contains("maximum length in 5 minutes"),
+        "{calls:?}"
+    );
+    h.find("#expiry-notice.notice-absolute").await;
+    assert_eq!(h.count("#stay-signed-in").await, 0);
+    h.find("#sign-in-now").await;
+    h.shot("03-absolute-notice").await;
+
+    // Past the absolute expiry: Sign in with the expired banner.
+    h.advance_clock(5 * 60).await;
+    h.wait_text(
+        "#expired-banner",
+        "Your session expired. Please sign in again.",
+    )
+    .await;
+    h.find("#signin-email").await;
+    h.shot("04-expired-banner").await;
+    assert_eq!(
+        server.calls().len(),
+        2,
+        "no stale notification after expiry"
+    );
+    h.close().await;
+}
+
+#[tokio::test]
+async fn without_a_notification_service_the_notice_still_shows() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let h = Harness::start("nodaemon", &[]).await;
+    h.owner_with_policy(10, 60).await;
+    h.advance_clock(5 * 60).await;
+    h.find("#expiry-notice.notice-idle").await;
+    h.shot("01-notice-without-daemon").await;
+    // The app keeps working: a command still answers.
+    h.click("#stay-signed-in").await;
+    h.wait_gone("#expiry-notice").await;
+    h.click("#nav-account").await;
+    h.find("#row-security").await;
     h.close().await;
 }

@@ -1,7 +1,7 @@
 //! Tenure's developer commands, the README's front door:
 //! `cargo xtask run [--demo]` builds the UI and the app and starts it on the embedded database;
 //! `cargo xtask test` installs what a fresh machine lacks, starts Xvfb, a private D-Bus session
-//! bus and tauri-driver, runs every test, and stops them again.
+//! bus, tauri-driver and a throwaway PostgreSQL, runs every test, and stops them again.
 
 mod env;
 mod services;
@@ -160,6 +160,7 @@ fn test(no_lint: bool, args: &[String]) -> Result<()> {
     let display = services::Xvfb::start()?;
     let bus = services::DbusSession::start()?;
     let driver = services::TauriDriver::start(&display, &bus)?;
+    let postgres = services::Postgres::start()?;
     std::fs::create_dir_all(target_dir().join("e2e"))?;
     let mut c = cargo();
     c.args(["test", "--workspace", "--features", "tenure/test-hooks"])
@@ -169,9 +170,11 @@ fn test(no_lint: bool, args: &[String]) -> Result<()> {
         .env("TENURE_E2E_APP", &app)
         .env("TENURE_E2E_SCREENSHOTS", target_dir().join("e2e"))
         .env("TENURE_WEBDRIVER_URL", driver.url())
+        .env("TENURE_TEST_POSTGRES_URL", postgres.url())
         .arg("--")
         .args(args);
     let result = run(&mut c);
+    drop(postgres);
     drop(driver);
     drop(bus);
     drop(display);

@@ -149,7 +149,10 @@ mod tests {
             Err(TokenError::NotYetValid)
         );
         // Another process's key does not verify it.
-        assert_eq!(TokenKeys::random().verify(&tok, now()), Err(TokenError::Invalid));
+        assert_eq!(
+            TokenKeys::random().verify(&tok, now()),
+            Err(TokenError::Invalid)
+        );
         assert_eq!(k.verify("not.a.jwt", now()), Err(TokenError::Invalid));
     }
 }

@@ -2,8 +2,7 @@
 //! service, return its result. Errors cross as the tagged [`tenure_core::AppError`].
 
 pub mod auth;
-pub mod members;
-pub mod security;
 #[cfg(feature = "test-hooks")]
 pub mod debug;
-
+pub mod members;
+pub mod security;

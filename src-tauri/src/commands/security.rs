@@ -1,7 +1,9 @@
 //! The owner's Session security commands and the current expiry warning.
 
 use tauri::State;
-use tenure_core::wire::{RevokeOutcome, RevokeScope, SecuritySettings, UpdatePolicyRequest, WarningEvent};
+use tenure_core::wire::{
+    RevokeOutcome, RevokeScope, SecuritySettings, UpdatePolicyRequest, WarningEvent,
+};
 use tenure_core::AppError;
 
 use crate::state::AppState;
@@ -46,5 +48,9 @@ pub async fn current_warning(
     token: String,
 ) -> Result<Option<WarningEvent>, AppError> {
     let p = state.service.authenticate(&token).await?;
-    Ok(crate::watcher::warning_event(&p.session, state.service.now(), state.service.settings().warning_lead_minutes))
+    Ok(crate::watcher::warning_event(
+        &p.session,
+        state.service.now(),
+        state.service.settings().warning_lead_minutes,
+    ))
 }

@@ -16,6 +16,7 @@ use uuid::Uuid;
 
 use crate::auth::refresh::TokenHash;
 
+pub mod postgres;
 pub mod sqlite;
 
 #[derive(Debug, thiserror::Error)]
@@ -213,8 +214,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<u64>;
     /// Users with at least one live session at `now`: distinct, most recent sign-in first,
     /// never-signed-in last.
-    async fn active_users(&self, account_id: Uuid, now: DateTime<Utc>)
-        -> StoreResult<Vec<ActiveUser>>;
+    async fn active_users(
+        &self,
+        account_id: Uuid,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ActiveUser>>;
     /// Live sessions of the account (for the CLI and tests).
     async fn live_sessions(
         &self,
@@ -243,9 +247,11 @@ pub trait Store: Send + Sync + 'static {
 /// Opens the store the URL names and migrates it. `sqlite:` (default) or `postgres://`.
 pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     if url.starts_with("postgres://") || url.starts_with("postgresql://") {
-        Err(StoreError::Conflict("PostgreSQL is not supported by this build yet"))
+        Ok(std::sync::Arc::new(postgres::PgStore::connect(url).await?))
     } else {
-        Ok(std::sync::Arc::new(sqlite::SqliteStore::connect(url).await?))
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::connect(url).await?,
+        ))
     }
 }
 
@@ -263,18 +269,6 @@ pub fn redact_url(url: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn redacts_password() {
-        assert_eq!(
-            super::redact_url("postgres://tenure:s3cret@db.example:5432/tenure"),
-            "postgres://tenure:***@db.example:5432/tenure"
-        );
-        assert_eq!(super::redact_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
-    }
-}
-
 /// The throttle state after one more failure at `now`. Shared by every back end so the rule is
 /// written once: failures older than the window start a new count; reaching the limit locks.
 pub(crate) fn next_throttle(
@@ -288,7 +282,10 @@ pub(crate) fn next_throttle(
         locked_until: None,
     };
     let mut t = match prev {
-        Some(p) if now - p.first_failure_at <= rule.window && p.locked_until.is_none_or(|l| l > now) => {
+        Some(p)
+            if now - p.first_failure_at <= rule.window
+                && p.locked_until.is_none_or(|l| l > now) =>
+        {
             Throttle {
                 failures: p.failures + 1,
                 ..p
@@ -315,5 +312,17 @@ pub(crate) fn policy_audit(c: &PolicyChange) -> AuditEntry {
             "old_effective": c.old_effective,
             "new_effective": c.new_effective,
         }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn redacts_password() {
+        assert_eq!(
+            super::redact_url("postgres://tenure:s3cret@db.example:5432/tenure"),
+            "postgres://tenure:***@db.example:5432/tenure"
+        );
+        assert_eq!(super::redact_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
     }
 }

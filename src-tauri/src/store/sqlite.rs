@@ -8,7 +8,9 @@ use std::time::Duration as StdDuration;
 
 use async_trait::async_trait;
 use chrono::{DateTime, Utc};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous,
+};
 use sqlx::{Row, SqlitePool};
 use tenure_core::policy::PolicyOverride;
 use tenure_core::session::{status, SessionStatus};
@@ -120,10 +122,7 @@ impl SqliteStore {
         &self.pool
     }
 
-    async fn insert_audit<'c>(
-        tx: &mut sqlx::SqliteConnection,
-        e: &AuditEntry,
-    ) -> StoreResult<()> {
+    async fn insert_audit(tx: &mut sqlx::SqliteConnection, e: &AuditEntry) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO audit_log (account_id, actor_user_id, action, at, details) VALUES (?, ?, ?, ?, ?)",
         )
@@ -200,15 +199,19 @@ impl Store for SqliteStore {
             .bind(id.to_string())
             .fetch_optional(&self.pool)
             .await?;
-        row.map(|r| UserRow::from_row(&r, "u_").map(|u| u.0)).transpose()
+        row.map(|r| UserRow::from_row(&r, "u_").map(|u| u.0))
+            .transpose()
     }
 
     async fn user_by_email(&self, email: &str) -> StoreResult<Option<UserRecord>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLS} FROM users u WHERE u.email = ?"))
-            .bind(email)
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| UserRow::from_row(&r, "u_").map(|u| u.0)).transpose()
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLS} FROM users u WHERE u.email = ?"
+        ))
+        .bind(email)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| UserRow::from_row(&r, "u_").map(|u| u.0))
+            .transpose()
     }
 
     async fn add_user(&self, user: UserRecord) -> StoreResult<()> {
@@ -270,11 +273,14 @@ impl Store for SqliteStore {
     }
 
     async fn session(&self, id: Uuid) -> StoreResult<Option<SessionRecord>> {
-        let row = sqlx::query(&format!("SELECT {SESSION_COLS} FROM sessions s WHERE s.id = ?"))
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.map(|r| SessionRow::from_row(&r).map(|s| s.0)).transpose()
+        let row = sqlx::query(&format!(
+            "SELECT {SESSION_COLS} FROM sessions s WHERE s.id = ?"
+        ))
+        .bind(id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| SessionRow::from_row(&r).map(|s| s.0))
+            .transpose()
     }
 
     async fn session_with_user(
@@ -356,11 +362,12 @@ impl Store for SqliteStore {
     }
 
     async fn revoke_session(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
-        let r = sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
-            .bind(ts(at))
-            .bind(id.to_string())
-            .execute(&self.pool)
-            .await?;
+        let r =
+            sqlx::query("UPDATE sessions SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL")
+                .bind(ts(at))
+                .bind(id.to_string())
+                .execute(&self.pool)
+                .await?;
         Ok(r.rows_affected() == 1)
     }
 
@@ -451,7 +458,9 @@ impl Store for SqliteStore {
         .execute(&mut *tx)
         .await?;
         if r.rows_affected() != 1 {
-            return Err(StoreError::Conflict("the policy changed while you were editing it"));
+            return Err(StoreError::Conflict(
+                "the policy changed while you were editing it",
+            ));
         }
         Self::insert_audit(&mut tx, &policy_audit(&c)).await?;
         tx.commit().await?;

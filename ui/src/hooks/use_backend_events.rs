@@ -1,0 +1,40 @@
+//! Listens to the backend's `session-warning` and `session-ended` events for the life of the
+//! app, and asks for the current warning whenever a session begins or is restored, so a page
+//! that loads after the watcher spoke still shows the notice.
+
+use tenure_core::wire::{SessionEndedEvent, WarningEvent, EVENT_ENDED, EVENT_WARNING};
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, events, SessionHandle};
+
+#[hook]
+pub fn use_backend_events(session: &SessionHandle) {
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            let on_warning = session.clone();
+            let warning = events::subscribe::<WarningEvent, _>(EVENT_WARNING, move |e| {
+                on_warning.on_warning(e)
+            });
+            let ended = events::subscribe::<SessionEndedEvent, _>(EVENT_ENDED, move |e| {
+                session.on_ended(e.by)
+            });
+            move || drop((warning, ended))
+        });
+    }
+
+    let session_id = session.session().map(|v| v.session_id);
+    let session = session.clone();
+    use_effect_with(session_id, move |id| {
+        if id.is_some() {
+            spawn_local(async move {
+                match session.authed(api::current_warning).await {
+                    Ok(Some(w)) => session.on_warning(w),
+                    Ok(None) => {}
+                    Err(e) => api::log_warning(&format!("could not read the current warning: {e}")),
+                }
+            });
+        }
+    });
+}
