@@ -87,7 +87,12 @@ struct AppEffects<R: Runtime> {
 }
 
 impl<R: Runtime> watcher::Effects for AppEffects<R> {
-    fn notify(&self, title: &str, body: &str) -> Result<(), String> {
+    fn notify(
+        &self,
+        reason: tenure_core::warning::WarningReason,
+        title: &str,
+        body: &str,
+    ) -> Result<(), String> {
         use tauri_plugin_notification::NotificationExt;
         // The plugin delivers in the background and reports nothing, so ask the bus ourselves
         // whether anyone serves notifications; its absence is logged once, never retried.
@@ -100,13 +105,11 @@ impl<R: Runtime> watcher::Effects for AppEffects<R> {
                 }
             });
         }
-        self.app
-            .notification()
-            .builder()
-            .title(title)
-            .body(body)
-            .show()
-            .map_err(|e| e.to_string())
+        let mut n = self.app.notification().builder().title(title).body(body);
+        if reason == tenure_core::warning::WarningReason::Idle {
+            n = n.action_type_id(IDLE_ACTION_TYPE);
+        }
+        n.show().map_err(|e| e.to_string())
     }
 
     fn warning(&self, event: &WarningEvent) {
@@ -119,6 +122,49 @@ impl<R: Runtime> watcher::Effects for AppEffects<R> {
         if let Err(e) = self.app.emit(EVENT_ENDED, SessionEndedEvent { by }) {
             tracing::error!(error = %e, "could not tell the window the session ended");
         }
+    }
+}
+
+/// The notification action type of idle warnings, and its one button.
+const IDLE_ACTION_TYPE: &str = "tenure-idle-warning";
+const STAY_ACTION: &str = "stay-signed-in";
+
+/// Brings the main window to the front (a click on a notification means "show me").
+fn bring_to_front<R: Runtime>(app: &tauri::AppHandle<R>) {
+    if let Some(w) = app.get_webview_window("main") {
+        let _ = w.unminimize();
+        let _ = w.show();
+        let _ = w.set_focus();
+    }
+}
+
+/// Registers the "Stay signed in" button and what a click on a notification does: the window
+/// comes to the front, and "Stay signed in" refreshes the session (a person's action, so it is
+/// allowed to move the idle expiry). A platform without actions still shows the plain text.
+fn register_notification_actions<R: Runtime>(app: &tauri::AppHandle<R>, state: AppState) {
+    use tauri_plugin_notification::{Action, ActionType, NotificationExt};
+    let stay = ActionType::builder(IDLE_ACTION_TYPE)
+        .actions(vec![Action::builder(STAY_ACTION, "Stay signed in")
+            .foreground(true)
+            .build()])
+        .build();
+    if let Err(e) = app.notification().register_action_types(vec![stay]) {
+        tracing::warn!(error = %e, "notification actions unavailable");
+    }
+    let handle = app.clone();
+    let result = app.notification().on_action(move |performed| {
+        bring_to_front(&handle);
+        if performed.action_id() == STAY_ACTION {
+            let state = state.clone();
+            tauri::async_runtime::spawn(async move {
+                if let Err(e) = state.refresh().await {
+                    tracing::info!(error = %e, "stay signed in from the notification failed");
+                }
+            });
+        }
+    });
+    if let Err(e) = result {
+        tracing::warn!(error = %e, "notification clicks unavailable");
     }
 }
 
@@ -177,6 +223,7 @@ pub fn run(opts: RunOptions) -> Result<(), String> {
                 app: app.handle().clone(),
                 missing_service: Arc::default(),
             });
+            register_notification_actions(app.handle(), state.clone());
             tauri::async_runtime::spawn(watcher::run(state.clone(), effects, state.poke.clone()));
             app.manage(state);
             Ok(())

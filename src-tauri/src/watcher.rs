@@ -166,8 +166,9 @@ pub fn notification_text(w: &WarningEvent) -> (String, String) {
 
 /// Where the watcher's effects go: the OS notification and the UI.
 pub trait Effects: Send + Sync + 'static {
-    /// Shows a native notification. An error means no notification service.
-    fn notify(&self, title: &str, body: &str) -> Result<(), String>;
+    /// Shows a native notification. An error means no notification service. Idle warnings
+    /// carry a "Stay signed in" action; absolute ones cannot be helped and carry none.
+    fn notify(&self, reason: WarningReason, title: &str, body: &str) -> Result<(), String>;
     fn warning(&self, event: &WarningEvent);
     fn ended(&self, by: EndedBy);
 }
@@ -209,7 +210,7 @@ pub async fn run(state: AppState, effects: Arc<dyn Effects>, poke: Arc<Notify>) 
             match a {
                 Action::Warn(ev) => {
                     let (title, body) = notification_text(&ev);
-                    if let Err(e) = effects.notify(&title, &body) {
+                    if let Err(e) = effects.notify(ev.reason, &title, &body) {
                         failed.failed(&e);
                     }
                     effects.warning(&ev);

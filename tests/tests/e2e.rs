@@ -379,9 +379,15 @@ async fn expiry_warnings_arrive_on_time() {
     let armed = Instant::now();
     let calls = server.wait_for(1).await;
     let delay = calls[0].at.saturating_duration_since(armed).as_secs_f64() - 2.0;
-    println!(
-        "idle warning punctuality: {:.0} ms after the threshold",
+    let line = format!(
+        "idle warning punctuality: Notify arrived {:.0} ms after the threshold\n",
         delay * 1000.0
+    );
+    std::fs::write(h.shots.join("punctuality.txt"), &line).unwrap();
+    eprint!("{line}");
+    assert!(
+        calls[0].actions.iter().any(|a| a == "stay-signed-in"),
+        "the idle notification offers Stay signed in: {calls:?}"
     );
     assert!(
         calls[0]
@@ -410,6 +416,10 @@ async fn expiry_warnings_arrive_on_time() {
     assert!(
         calls[1].body.contains("maximum length in 5 minutes"),
         "{calls:?}"
+    );
+    assert!(
+        !calls[1].actions.iter().any(|a| a == "stay-signed-in"),
+        "staying cannot help an absolute limit: {calls:?}"
     );
     h.find("#expiry-notice.notice-absolute").await;
     assert_eq!(h.count("#stay-signed-in").await, 0);
@@ -449,5 +459,41 @@ async fn without_a_notification_service_the_notice_still_shows() {
     h.wait_gone("#expiry-notice").await;
     h.click("#nav-account").await;
     h.find("#row-security").await;
+    h.close().await;
+}
+
+#[tokio::test]
+async fn stay_signed_in_from_the_notification() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let server = NotifyServer::start().await;
+    let h = Harness::start("notify-action", &[]).await;
+    h.owner_with_policy(10, 60).await;
+    h.advance_clock(5 * 60).await;
+    server.wait_for(1).await;
+    h.find("#expiry-notice.notice-idle").await;
+    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
+    let owner = store
+        .user_by_email("olive@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let before = store
+        .live_sessions(owner.account_id, chrono::Utc::now())
+        .await
+        .unwrap()[0]
+        .idle_expires_at;
+    // The person clicks "Stay signed in" on the notification itself.
+    server.invoke_action(1, "stay-signed-in").await;
+    h.wait_gone("#expiry-notice").await;
+    let after = store
+        .live_sessions(owner.account_id, chrono::Utc::now())
+        .await
+        .unwrap()[0]
+        .idle_expires_at;
+    assert!(after > before, "the idle expiry moved: {before} -> {after}");
+    h.shot("01-after-notification-action").await;
     h.close().await;
 }

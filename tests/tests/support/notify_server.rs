@@ -78,6 +78,21 @@ impl NotifyServer {
         Self { _conn: conn, calls }
     }
 
+    /// Acts as the person clicking `action` on notification number `id` (1-based, the order
+    /// of arrival): emits `ActionInvoked` as a real notification server does.
+    pub async fn invoke_action(&self, id: u32, action: &str) {
+        self._conn
+            .emit_signal(
+                None::<&str>,
+                "/org/freedesktop/Notifications",
+                "org.freedesktop.Notifications",
+                "ActionInvoked",
+                &(id, action),
+            )
+            .await
+            .expect("emit ActionInvoked");
+    }
+
     pub fn calls(&self) -> Vec<Notified> {
         self.calls.lock().unwrap().clone()
     }

@@ -268,6 +268,32 @@ impl SessionHandle {
         self.end(by != EndedBy::SignedOut);
     }
 
+    /// Asks the backend whether the session is still live. Called when the window comes back
+    /// after being hidden or minimised, when the webview's timers (and possibly events) stalled:
+    /// a session that ended meanwhile goes straight to Sign in with the banner, never a stale
+    /// notice.
+    pub fn recheck(&self) {
+        if self.live_session_id().is_none() || self.state.leaving {
+            return;
+        }
+        let this = self.clone();
+        spawn_local(async move {
+            match super::current_session().await {
+                Ok(Some(view)) => {
+                    if this.live_session_id() == Some(view.session_id) {
+                        this.live.borrow_mut().view = Some(view);
+                    }
+                }
+                Ok(None) | Err(AppError::SessionEnded { .. }) => {
+                    if this.live_session_id().is_some() && !this.state.leaving {
+                        this.end(true);
+                    }
+                }
+                Err(e) => log_warning(&format!("could not re-check the session: {e}")),
+            }
+        });
+    }
+
     pub fn dismiss_notice(&self) {
         self.state.dispatch(SessionAction::DismissNotice);
     }
