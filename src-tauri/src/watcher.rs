@@ -191,6 +191,14 @@ pub async fn run(state: AppState, effects: Arc<dyn Effects>, poke: Arc<Notify>) 
     let mut schedule = Schedule::new(state.service.settings().warning_lead_minutes);
     let mut rx = state.subscribe();
     let failed = NotifyOnceLog::default();
+    // PostgreSQL pushes revocations from other desktops; elsewhere the re-check finds them.
+    let mut signals = match state.service.store().revocation_signals().await {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "no revocation push channel; re-checking every 30 s");
+            None
+        }
+    };
     loop {
         let view = rx.borrow_and_update().clone();
         let mut watch = view.as_ref().map(Watch::from);
@@ -236,7 +244,18 @@ pub async fn run(state: AppState, effects: Arc<dyn Effects>, poke: Arc<Notify>) 
             _ = tokio::time::sleep(sleep_for) => {}
             changed = rx.changed() => if changed.is_err() { return; },
             _ = poke.notified() => {}
+            signal = next_signal(&mut signals) => if signal.is_none() { signals = None; },
         }
+    }
+}
+
+/// The next revocation signal; never resolves without a channel.
+async fn next_signal(
+    signals: &mut Option<tokio::sync::mpsc::UnboundedReceiver<Uuid>>,
+) -> Option<Uuid> {
+    match signals {
+        Some(rx) => rx.recv().await,
+        None => std::future::pending().await,
     }
 }
 

@@ -1259,6 +1259,85 @@ async fn a_refresh_racing_a_revoke_never_survives_it(
     );
 }
 
+/// The watcher's effects, recorded: which way the session ended, and when.
+struct Recorded(tokio::sync::mpsc::UnboundedSender<(tenure_core::wire::EndedBy, Instant)>);
+
+impl tenure_app::watcher::Effects for Recorded {
+    fn notify(
+        &self,
+        _: tenure_core::warning::WarningReason,
+        _: &str,
+        _: &str,
+    ) -> Result<(), String> {
+        Ok(())
+    }
+    fn warning(&self, _: &tenure_core::wire::WarningEvent) {}
+    fn ended(&self, by: tenure_core::wire::EndedBy) {
+        let _ = self.0.send((by, Instant::now()));
+    }
+}
+
+/// Two desktops on one PostgreSQL: the owner on A signs everyone else out; B's watcher hears of
+/// it through LISTEN/NOTIFY and ends the member's session within 2 seconds (B's UI then shows
+/// Sign in with the banner, as for any `session-ended` that is not the person's own doing).
+#[rstest]
+#[tokio::test(flavor = "multi_thread")]
+async fn revocation_reaches_another_desktop_within_two_seconds(
+    #[values(Backend::Postgres)] backend: Backend,
+) {
+    let Some(env) = Env::new(backend).await else {
+        return;
+    };
+    let owner = env.setup().await;
+    env.add_member(&owner, "Ann", "ann@example.com").await;
+    // Desktop B: its own pool on the same database, its own app state and watcher.
+    let store_b = store::open(&env.url).await.unwrap();
+    let service_b = Arc::new(tenure_app::build_service(
+        store_b,
+        Arc::new(env.clock.clone()),
+        Settings::default(),
+    ));
+    let state_b = tenure_app::state::AppState::new(service_b.clone());
+    let ann = service_b
+        .sign_in(SignInRequest {
+            email: "ann@example.com".into(),
+            password: MEMBER_PW.into(),
+        })
+        .await
+        .unwrap();
+    state_b.set_signed_in(ann).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let watcher = tokio::spawn(tenure_app::watcher::run(
+        state_b.clone(),
+        Arc::new(Recorded(tx)),
+        state_b.poke.clone(),
+    ));
+    // Let B's listener subscribe before A acts.
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    let p = env
+        .service
+        .authenticate(&owner.view.access_token)
+        .await
+        .unwrap();
+    let start = Instant::now();
+    let out = env.service.revoke(&p, RevokeScope::Others).await.unwrap();
+    assert_eq!(out.revoked, 1);
+    let (by, at) = tokio::time::timeout(std::time::Duration::from_secs(5), rx.recv())
+        .await
+        .expect("B never heard of the revocation")
+        .unwrap();
+    let delay = at.duration_since(start);
+    let _ = writeln!(
+        std::io::stderr(),
+        "revocation propagation A -> B: {:.1} ms",
+        delay.as_secs_f64() * 1000.0
+    );
+    assert_eq!(by, tenure_core::wire::EndedBy::Revoked);
+    assert!(delay < std::time::Duration::from_secs(2), "took {delay:?}");
+    assert!(state_b.local().await.is_none(), "B forgot the session");
+    watcher.abort();
+}
+
 mod commands {
     //! The same rules through the real command layer, on Tauri's mock runtime.
     use super::*;

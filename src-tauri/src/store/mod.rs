@@ -233,6 +233,16 @@ pub trait Store: Send + Sync + 'static {
     /// The account's audit trail, oldest first.
     async fn audit_log(&self, account_id: Option<Uuid>) -> StoreResult<Vec<AuditRecord>>;
 
+    /// Signals, from any process on the same database, that sessions were revoked (the payload
+    /// names the account), where the back end can push them: PostgreSQL's LISTEN/NOTIFY. `None`
+    /// for a back end without a push channel; the watcher's 30-second re-check and every
+    /// command's database check still find a revocation, only later.
+    async fn revocation_signals(
+        &self,
+    ) -> StoreResult<Option<tokio::sync::mpsc::UnboundedReceiver<Uuid>>> {
+        Ok(None)
+    }
+
     async fn throttle(&self, email: &str) -> StoreResult<Option<Throttle>>;
     /// Counts a failure and locks the address when the rule says so; returns the new state.
     async fn record_failure(

@@ -90,6 +90,9 @@ const USER_COLS: &str = "u.id AS u_id, u.account_id AS u_account_id, u.name AS u
     u.created_at AS u_created_at, u.last_login_at AS u_last_login_at";
 const THROTTLE_COLS: &str = "failures, first_failure_at, locked_until";
 
+/// The LISTEN/NOTIFY channel that carries revocations between desktops.
+pub const REVOKED_CHANNEL: &str = "tenure_sessions_revoked";
+
 #[derive(Debug, Clone)]
 pub struct PgStore {
     pool: PgPool,
@@ -115,6 +118,17 @@ impl PgStore {
 
     pub fn pool(&self) -> &PgPool {
         &self.pool
+    }
+
+    /// Tells every listening desktop that sessions of `account_id` were revoked. Sent inside
+    /// the revoking transaction, so it is delivered on commit and never for a rollback.
+    async fn notify_revoked(conn: &mut PgConnection, account_id: Uuid) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(REVOKED_CHANNEL)
+            .bind(account_id.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
     }
 
     async fn insert_audit(conn: &mut PgConnection, e: &AuditEntry) -> StoreResult<()> {
@@ -365,18 +379,26 @@ impl Store for PgStore {
             .bind(rot.session_id)
             .execute(&mut *tx)
             .await?;
+        Self::notify_revoked(&mut tx, s.account_id).await?;
         tx.commit().await?;
         Ok(RotateOutcome::ReuseDetected)
     }
 
     async fn revoke_session(&self, id: Uuid, at: DateTime<Utc>) -> StoreResult<bool> {
-        let r =
-            sqlx::query("UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
-                .bind(at)
-                .bind(id)
-                .execute(&self.pool)
-                .await?;
-        Ok(r.rows_affected() == 1)
+        let mut tx = self.pool.begin().await?;
+        let account: Option<Uuid> = sqlx::query_scalar(
+            "UPDATE sessions SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL \
+             RETURNING account_id",
+        )
+        .bind(at)
+        .bind(id)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(account_id) = account {
+            Self::notify_revoked(&mut tx, account_id).await?;
+        }
+        tx.commit().await?;
+        Ok(account.is_some())
     }
 
     async fn revoke_account_sessions(
@@ -404,6 +426,9 @@ impl Store for PgStore {
             obj.insert("count".into(), count.into());
         }
         Self::insert_audit(&mut tx, &audit).await?;
+        if count > 0 {
+            Self::notify_revoked(&mut tx, account_id).await?;
+        }
         tx.commit().await?;
         Ok(count)
     }
@@ -506,6 +531,35 @@ impl Store for PgStore {
                 })
             })
             .collect()
+    }
+
+    async fn revocation_signals(
+        &self,
+    ) -> StoreResult<Option<tokio::sync::mpsc::UnboundedReceiver<Uuid>>> {
+        let mut listener = sqlx::postgres::PgListener::connect_with(&self.pool).await?;
+        listener.listen(REVOKED_CHANNEL).await?;
+        let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+        tokio::spawn(async move {
+            loop {
+                match listener.recv().await {
+                    Ok(n) => {
+                        let Ok(account) = Uuid::parse_str(n.payload()) else {
+                            continue;
+                        };
+                        if tx.send(account).is_err() {
+                            return; // Nobody listens any more.
+                        }
+                    }
+                    Err(e) => {
+                        // recv() reconnects by itself; this is a failed reconnect. Back off,
+                        // the 30-second re-check covers the gap.
+                        tracing::warn!(error = %e, "revocation listener lost the database");
+                        tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+                    }
+                }
+            }
+        });
+        Ok(Some(rx))
     }
 
     async fn throttle(&self, email: &str) -> StoreResult<Option<Throttle>> {
