@@ -39,7 +39,9 @@ fn enabled() -> bool {
 impl Harness {
     async fn start(prefix: &'static str, extra_args: &[&str]) -> Self {
         let app = std::env::var("TENURE_E2E_APP").expect("TENURE_E2E_APP");
-        let url = std::env::var("TENURE_WEBDRIVER_URL").expect("TENURE_WEBDRIVER_URL");
+        let url = std::env::var("TENURE_WEBDRIVER_URL_OVERRIDE")
+            .or_else(|_| std::env::var("TENURE_WEBDRIVER_URL"))
+            .expect("TENURE_WEBDRIVER_URL");
         let shots = PathBuf::from(
             std::env::var("TENURE_E2E_SCREENSHOTS").unwrap_or_else(|_| "target/e2e".into()),
         );
@@ -496,4 +498,254 @@ async fn stay_signed_in_from_the_notification() {
     assert!(after > before, "the idle expiry moved: {before} -> {after}");
     h.shot("01-after-notification-action").await;
     h.close().await;
+}
+
+/// Moves focus with Tab `n` times and returns the id of the focused element.
+async fn tab_and_focused(h: &Harness, n: usize) -> String {
+    for _ in 0..n {
+        h.client
+            .active_element()
+            .await
+            .unwrap()
+            .send_keys("\u{E004}")
+            .await
+            .unwrap();
+    }
+    h.client
+        .execute(
+            "return document.activeElement && document.activeElement.id",
+            vec![],
+        )
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+#[tokio::test]
+async fn security_page_modal_guard_and_sign_in_details() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let h = Harness::start("details", &[]).await;
+    h.find("#setup-account").await;
+    h.fill("#setup-account", "Acme Robotics").await;
+    h.fill("#setup-name", "Olive Owner").await;
+    h.fill("#setup-email", "olive@example.com").await;
+    h.fill("#setup-password", "owner-password-1").await;
+    h.click("#setup-submit").await;
+
+    // Members: inline validation, then a duplicate address gets the backend's clear conflict.
+    h.click("#nav-members").await;
+    h.fill("#member-name", "Max Member").await;
+    h.fill("#member-email", "not-an-email").await;
+    h.fill("#member-password", "short").await;
+    h.click("#member-add").await;
+    h.wait_text("#member-email-error", "Enter an email address")
+        .await;
+    h.wait_text("#member-password-error", "at least 10 characters")
+        .await;
+    h.shot("01-member-validation").await;
+    h.fill("#member-email", "max@example.com").await;
+    h.fill("#member-password", "member-password-1").await;
+    h.click("#member-add").await;
+    h.wait_count(".member-row", 2).await;
+    h.fill("#member-name", "Max Again").await;
+    h.fill("#member-email", "MAX@example.com").await;
+    h.fill("#member-password", "member-password-1").await;
+    h.click("#member-add").await;
+    h.wait_text(
+        "#member-error",
+        "max@example.com already has an account in Tenure.",
+    )
+    .await;
+    h.shot("02-member-duplicate").await;
+    sign_in_elsewhere(&h.db_url(), "max@example.com", "member-password-1").await;
+
+    // The modal: copy by scope, Escape and Cancel close it, Tab stays inside.
+    h.click("#nav-account").await;
+    h.click("#row-security").await;
+    h.wait_count(".active-user", 2).await;
+    h.click("#revoke-all").await;
+    h.find("#revoke-modal").await;
+    h.wait_text("#revoke-modal-title", "everyone").await;
+    let inside = ["revoke-cancel", "revoke-confirm"];
+    for n in 1..=4 {
+        let id = tab_and_focused(&h, 1).await;
+        assert!(
+            inside.contains(&id.as_str()),
+            "Tab {n} left the dialog for {id:?}"
+        );
+    }
+    h.shot("03-revoke-all-modal").await;
+    h.client
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys("\u{E00C}")
+        .await
+        .unwrap();
+    h.wait_gone("#revoke-modal").await;
+    h.click("#revoke-others").await;
+    h.wait_text("#revoke-modal-title", "except").await;
+    h.click("#revoke-cancel").await;
+    h.wait_gone("#revoke-modal").await;
+
+    // A member who types the route sees a clear page (and the backend refuses anyway).
+    h.click("#sign-out").await;
+    h.sign_in("max@example.com", "member-password-1").await;
+    h.find("#header-user").await;
+    assert_eq!(
+        h.count("#row-security").await,
+        0,
+        "members see no Session security row"
+    );
+    let script = "history.pushState({}, '', '/account/security'); \
+                  dispatchEvent(new PopStateEvent('popstate', { state: {} }));";
+    h.client.execute(script, vec![]).await.unwrap();
+    h.wait_text(
+        "#owner-only",
+        "Only the account owner can change session security.",
+    )
+    .await;
+    h.shot("04-member-owner-only").await;
+
+    // Sign-in throttling, in people's words.
+    h.click("#sign-out").await;
+    for _ in 0..5 {
+        h.sign_in("olive@example.com", "wrong-password").await;
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    let msg = h.wait_text("#signin-error", "Try again after").await;
+    assert!(
+        msg.chars().any(|c| c.is_ascii_digit()) && msg.contains(':'),
+        "names the time: {msg}"
+    );
+    h.shot("05-locked-out").await;
+    h.advance_clock(15 * 60).await;
+
+    // Sign out everyone, including me: the count, then Sign in without the expired banner.
+    h.sign_in("olive@example.com", "owner-password-1").await;
+    h.click("#row-security").await;
+    h.find("#revoke-all").await;
+    h.click("#revoke-all").await;
+    h.click("#revoke-confirm").await;
+    // The owner's session and Max's on the other desktop.
+    h.wait_text("#revoke-notice", "Signed out 2 sessions").await;
+    h.shot("06-signed-out-all").await;
+    h.find("#signin-email").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    assert_eq!(
+        h.count("#expired-banner").await,
+        0,
+        "the owner did this on purpose"
+    );
+    h.shot("07-sign-in-without-banner").await;
+    h.close().await;
+}
+
+/// A tauri-driver of this test's own, so the app runs in another time zone.
+struct OwnDriver {
+    child: std::process::Child,
+    url: String,
+}
+
+impl OwnDriver {
+    fn start(tz: &str) -> Self {
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let native = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let driver = std::env::var("TENURE_TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+        let child = std::process::Command::new(driver)
+            .args([
+                "--port",
+                &port.to_string(),
+                "--native-port",
+                &native.to_string(),
+            ])
+            .env("TZ", tz)
+            .stdout(std::process::Stdio::null())
+            .spawn()
+            .expect("tauri-driver");
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+            assert!(Instant::now() < deadline, "tauri-driver did not listen");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        Self {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+        }
+    }
+}
+
+impl Drop for OwnDriver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn times_read_in_the_local_zone() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    // UTC and Tokyo (UTC+9, no daylight saving): the hover time follows the zone, the words
+    // ("just now") do not, and nothing a moment ago reads "in 9 hours".
+    for (tz, offset) in [("UTC", 0), ("Asia/Tokyo", 9)] {
+        let driver = OwnDriver::start(tz);
+        std::env::set_var("TENURE_WEBDRIVER_URL_OVERRIDE", &driver.url);
+        let h = Harness::start(if offset == 0 { "tz-utc" } else { "tz-tokyo" }, &[]).await;
+        h.find("#setup-account").await;
+        h.fill("#setup-account", "Acme Robotics").await;
+        h.fill("#setup-name", "Olive Owner").await;
+        h.fill("#setup-email", "olive@example.com").await;
+        h.fill("#setup-password", "owner-password-1").await;
+        h.click("#setup-submit").await;
+        h.click("#row-security").await;
+        let text = h.wait_text(".active-user .active-last", "just now").await;
+        assert!(!text.contains(" in "), "{tz}: {text}");
+        let title = h
+            .find(".active-user .active-last")
+            .await
+            .attr("title")
+            .await
+            .unwrap()
+            .unwrap_or_default();
+        let store = tenure_app::store::open(&h.db_url()).await.unwrap();
+        let at = store
+            .user_by_email("olive@example.com")
+            .await
+            .unwrap()
+            .unwrap()
+            .last_login_at
+            .unwrap();
+        let local = at + chrono::Duration::hours(offset);
+        use chrono::Timelike;
+        let (hour, minute) = (local.hour(), local.minute());
+        let h12 = if hour % 12 == 0 { 12 } else { hour % 12 };
+        let forms = [
+            format!("{hour}:{minute:02}"),
+            format!("{hour:02}:{minute:02}"),
+            format!("{h12}:{minute:02}"),
+        ];
+        assert!(
+            forms.iter().any(|f| title.contains(f.as_str())),
+            "{tz}: hover title {title:?} shows none of {forms:?}"
+        );
+        h.shot("01-active-user").await;
+        h.close().await;
+        std::env::remove_var("TENURE_WEBDRIVER_URL_OVERRIDE");
+    }
 }

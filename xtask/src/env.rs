@@ -137,7 +137,8 @@ pub fn ensure(for_tests: bool) -> Result<()> {
             WASM_BINDGEN,
         ]))?;
     }
-    if for_tests && version_of("tauri-driver").is_none() {
+    // tauri-driver has no --version; its presence is the check.
+    if for_tests && !cargo_bin().join("tauri-driver").exists() {
         run(Command::new("cargo").args([
             "install",
             "tauri-driver",
