@@ -188,14 +188,19 @@ impl Harness {
         );
     }
 
-    /// Set up an account with `idle`/`absolute` minutes and sign in again so they apply.
-    async fn owner_with_policy(&self, idle: i64, absolute: i64) {
+    /// First run: sets up "Acme Robotics" with Olive Owner, who is then signed in.
+    async fn set_up_owner(&self) {
         self.find("#setup-account").await;
         self.fill("#setup-account", "Acme Robotics").await;
         self.fill("#setup-name", "Olive Owner").await;
         self.fill("#setup-email", "olive@example.com").await;
         self.fill("#setup-password", "owner-password-1").await;
         self.click("#setup-submit").await;
+    }
+
+    /// Set up an account with `idle`/`absolute` minutes and sign in again so they apply.
+    async fn owner_with_policy(&self, idle: i64, absolute: i64) {
+        self.set_up_owner().await;
         self.click("#row-security").await;
         self.click("#preset-custom").await;
         self.fill("#idle-minutes", &idle.to_string()).await;
@@ -530,12 +535,7 @@ async fn security_page_modal_guard_and_sign_in_details() {
     }
     let _one = WINDOW.lock().await;
     let h = Harness::start("details", &[]).await;
-    h.find("#setup-account").await;
-    h.fill("#setup-account", "Acme Robotics").await;
-    h.fill("#setup-name", "Olive Owner").await;
-    h.fill("#setup-email", "olive@example.com").await;
-    h.fill("#setup-password", "owner-password-1").await;
-    h.click("#setup-submit").await;
+    h.set_up_owner().await;
 
     // Members: inline validation, then a duplicate address gets the backend's clear conflict.
     h.click("#nav-members").await;
@@ -707,12 +707,7 @@ async fn times_read_in_the_local_zone() {
         let driver = OwnDriver::start(tz);
         std::env::set_var("TENURE_WEBDRIVER_URL_OVERRIDE", &driver.url);
         let h = Harness::start(if offset == 0 { "tz-utc" } else { "tz-tokyo" }, &[]).await;
-        h.find("#setup-account").await;
-        h.fill("#setup-account", "Acme Robotics").await;
-        h.fill("#setup-name", "Olive Owner").await;
-        h.fill("#setup-email", "olive@example.com").await;
-        h.fill("#setup-password", "owner-password-1").await;
-        h.click("#setup-submit").await;
+        h.set_up_owner().await;
         h.click("#row-security").await;
         let text = h.wait_text(".active-user .active-last", "just now").await;
         assert!(!text.contains(" in "), "{tz}: {text}");
