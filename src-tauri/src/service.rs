@@ -245,6 +245,24 @@ impl Service {
                 return Err(AppError::LockedOut { until });
             }
         }
+        // Count the attempt before checking the password, and refund it on success: a burst of
+        // concurrent guesses would otherwise all pass the lock check above while each waits on
+        // argon2, and get as many guesses as it has requests. The count is atomic in the store,
+        // so this holds across desktops sharing a database too.
+        let rule = ThrottleRule {
+            max_failures: self.settings.throttle.max_failures,
+            window: Duration::minutes(self.settings.throttle.window_minutes),
+            lock_for: Duration::minutes(self.settings.throttle.lock_minutes),
+        };
+        let t = self
+            .store
+            .record_failure(&email, now, rule)
+            .await
+            .map_err(store_err)?;
+        if let Some(until) = t.locked_until.filter(|_| t.failures > rule.max_failures) {
+            // Past the limit within this burst: refused without trying the password.
+            return Err(AppError::LockedOut { until });
+        }
         let user = self.store.user_by_email(&email).await.map_err(store_err)?;
         let stored = user
             .as_ref()
@@ -252,16 +270,6 @@ impl Service {
             .unwrap_or_else(|| password::dummy_hash().to_owned());
         let ok = verify_password(req.password, stored).await? && user.is_some();
         let Some(user) = user.filter(|_| ok) else {
-            let rule = ThrottleRule {
-                max_failures: self.settings.throttle.max_failures,
-                window: Duration::minutes(self.settings.throttle.window_minutes),
-                lock_for: Duration::minutes(self.settings.throttle.lock_minutes),
-            };
-            let t = self
-                .store
-                .record_failure(&email, now, rule)
-                .await
-                .map_err(store_err)?;
             self.store
                 .audit(AuditEntry {
                     account_id: None,

@@ -28,6 +28,9 @@ use tenure_core::wire::{
 use tenure_core::AppError;
 use uuid::Uuid;
 
+#[path = "backend/attack/mod.rs"]
+mod attack;
+
 const OWNER_PW: &str = "owner-password-1";
 const MEMBER_PW: &str = "member-password-1";
 const POSTGRES_URL_VAR: &str = "TENURE_TEST_POSTGRES_URL";
