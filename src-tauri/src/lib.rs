@@ -168,11 +168,12 @@ fn register_notification_actions<R: Runtime>(app: &tauri::AppHandle<R>, state: A
     }
 }
 
-/// Options from the command line.
-#[derive(Debug, Clone, Default)]
+/// Options from the command line, and the configuration `main` loaded (and checked) before
+/// anything touched the display.
+#[derive(Debug, Clone)]
 pub struct RunOptions {
     pub demo: bool,
-    pub data_dir: Option<std::path::PathBuf>,
+    pub config: config::Config,
 }
 
 /// Starts the desktop app. Returns an error message for a start-up failure (bad config, a
@@ -181,11 +182,7 @@ pub fn run(opts: RunOptions) -> Result<(), String> {
     let builder = configure(tauri::Builder::default())
         .plugin(tauri_plugin_notification::init())
         .setup(move |app| {
-            let data_dir = match &opts.data_dir {
-                Some(d) => d.clone(),
-                None => app.path().app_data_dir()?,
-            };
-            let cfg = config::Config::load(&data_dir, opts.data_dir.is_some()).map_err(|e| e.to_string())?;
+            let cfg = opts.config;
             #[cfg(feature = "test-hooks")]
             let clock: Arc<dyn Clock> = {
                 let c = clock::OffsetClock::default();

@@ -1,40 +1,52 @@
-//! The `tenure` binary: the desktop app.
+//! The `tenure` binary: the desktop app, and the command line IT uses without a display
+//! ([`cli`]). Configuration is loaded and checked here, before anything touches the display, so
+//! a wrong config stops start-up with one message on stderr.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
-use clap::Parser;
+mod cli;
+mod logging;
 
-/// Tenure: decide how long people stay signed in, see who is, and sign them out.
-#[derive(Debug, Parser)]
-#[command(name = "tenure", version, about)]
-struct Cli {
-    /// Seed a demo account (an owner and members with live and expired sessions) on first start
-    /// and print the owner's sign-in.
-    #[arg(long)]
-    demo: bool,
-    /// Keep the embedded database in this directory instead of the app data directory
-    /// (overrides `TENURE_DATA_DIR`).
-    #[arg(long, value_name = "DIR")]
-    data_dir: Option<std::path::PathBuf>,
+use std::process::ExitCode;
+
+use clap::{CommandFactory as _, Parser as _};
+
+fn main() -> ExitCode {
+    let args = cli::Cli::parse();
+    match args.command {
+        Some(_) if args.demo => cli::Cli::command()
+            .error(
+                clap::error::ErrorKind::ArgumentConflict,
+                "--demo starts the app; it cannot be combined with a command",
+            )
+            .exit(),
+        Some(command) => cli::run(command, args.data_dir),
+        None => start_app(args.demo, args.data_dir),
+    }
 }
 
-fn main() -> std::process::ExitCode {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,sqlx=warn,tao=warn,wry=warn".into()),
-        )
-        .with_writer(std::io::stderr)
-        .init();
-    let cli = Cli::parse();
-    match tenure_app::run(tenure_app::RunOptions {
-        demo: cli.demo,
-        data_dir: cli.data_dir,
-    }) {
-        Ok(()) => std::process::ExitCode::SUCCESS,
+fn start_app(demo: bool, data_dir: Option<std::path::PathBuf>) -> ExitCode {
+    let config = match tenure_app::config::Config::load(data_dir.as_deref())
+        .and_then(|c| c.ensure_data_dir().map(|()| c))
+    {
+        Ok(c) => c,
         Err(e) => {
             eprintln!("tenure: {e}");
-            std::process::ExitCode::FAILURE
+            return ExitCode::from(2);
+        }
+    };
+    logging::init_app();
+    tracing::info!(
+        ?config,
+        version = env!("CARGO_PKG_VERSION"),
+        "starting Tenure"
+    );
+    match tenure_app::run(tenure_app::RunOptions { demo, config }) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            tracing::error!(error = %e, "start-up failed");
+            eprintln!("tenure: {e}");
+            ExitCode::FAILURE
         }
     }
 }

@@ -3,7 +3,9 @@
 //! `cargo xtask test` installs what a fresh machine lacks, starts Xvfb, a private D-Bus session
 //! bus, tauri-driver and a throwaway PostgreSQL, runs every test, and stops them again.
 
+mod bundle;
 mod env;
+mod fuzz;
 mod services;
 
 use std::path::{Path, PathBuf};
@@ -39,12 +41,29 @@ enum Cmd {
         /// Skip `cargo fmt --check` and clippy.
         #[arg(long)]
         no_lint: bool,
+        /// Check the release installers (`cargo xtask bundle --check`, ~10 min from cold)
+        /// instead of installers of the debug test binary.
+        #[arg(long)]
+        release_bundle: bool,
         /// Extra arguments for the test runner (e.g. a test name filter).
         #[arg(last = true)]
         args: Vec<String>,
     },
     /// Install the system packages and build tools Tenure needs, then stop.
     Setup,
+    /// Build the release installers (.deb and .rpm) with the Tauri bundler.
+    Bundle {
+        /// Then inspect the .deb and .rpm, install the .deb (dpkg -i), run the installed
+        /// `tenure --version` and `tenure config check`, and remove it (dpkg -r). Needs root.
+        #[arg(long)]
+        check: bool,
+        /// Bundle a debug build (quicker to build, larger).
+        #[arg(long)]
+        debug: bool,
+        /// Check the newest bundles already built instead of building.
+        #[arg(long, requires = "check")]
+        no_build: bool,
+    },
 }
 
 pub fn root() -> PathBuf {
@@ -115,6 +134,11 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.cmd {
         Cmd::Setup => env::ensure(true),
+        Cmd::Bundle {
+            check,
+            debug,
+            no_build,
+        } => bundle::command(check, debug, no_build),
         Cmd::Run {
             demo,
             release,
@@ -132,11 +156,15 @@ fn main() -> Result<()> {
             }
             run(&mut c)
         }
-        Cmd::Test { no_lint, args } => test(no_lint, &args),
+        Cmd::Test {
+            no_lint,
+            release_bundle,
+            args,
+        } => test(no_lint, release_bundle, &args),
     }
 }
 
-fn test(no_lint: bool, args: &[String]) -> Result<()> {
+fn test(no_lint: bool, release_bundle: bool, args: &[String]) -> Result<()> {
     env::ensure(true)?;
     let started = std::time::Instant::now();
     if !no_lint {
@@ -170,6 +198,7 @@ fn test(no_lint: bool, args: &[String]) -> Result<()> {
         .env("TENURE_E2E_APP", &app)
         .env("TENURE_E2E_SCREENSHOTS", target_dir().join("e2e"))
         .env("TENURE_WEBDRIVER_URL", driver.url())
+        .env("TENURE_TAURI_DRIVER", env::tool("tauri-driver"))
         .env("TENURE_TEST_POSTGRES_URL", postgres.url())
         .arg("--")
         .args(args);
@@ -179,6 +208,13 @@ fn test(no_lint: bool, args: &[String]) -> Result<()> {
     drop(bus);
     drop(display);
     result?;
+    // The installers: inspect, dpkg -i, run the installed binary, dpkg -r. A filtered run
+    // (`-- <filter>`) is after something else and skips it.
+    if args.is_empty() || release_bundle {
+        bundle::in_test(release_bundle)?;
+    }
+    // Arbitrary bytes into the command payloads and the policy rules, for a bounded time.
+    fuzz::run_bounded()?;
     eprintln!(
         "xtask: every test passed in {:.0} s; screenshots in {}",
         started.elapsed().as_secs_f64(),
