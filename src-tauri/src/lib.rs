@@ -28,41 +28,35 @@ pub fn configure<R: Runtime>(builder: tauri::Builder<R>) -> tauri::Builder<R> {
     builder.invoke_handler(handler())
 }
 
+/// The app's commands, plus any extra ones (the test hooks), in one list.
+macro_rules! app_handler {
+    ($($extra:path),* $(,)?) => {
+        tauri::generate_handler![
+            commands::auth::app_status,
+            commands::auth::setup,
+            commands::auth::sign_in,
+            commands::auth::refresh,
+            commands::auth::sign_out,
+            commands::auth::current_session,
+            commands::security::current_warning,
+            commands::security::security_settings,
+            commands::security::update_policy,
+            commands::security::revoke_sessions,
+            commands::members::list_members,
+            commands::members::add_member,
+            $($extra,)*
+        ]
+    };
+}
+
 #[cfg(not(feature = "test-hooks"))]
 fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::auth::app_status,
-        commands::auth::setup,
-        commands::auth::sign_in,
-        commands::auth::refresh,
-        commands::auth::sign_out,
-        commands::auth::current_session,
-        commands::security::current_warning,
-        commands::security::security_settings,
-        commands::security::update_policy,
-        commands::security::revoke_sessions,
-        commands::members::list_members,
-        commands::members::add_member,
-    ]
+    app_handler![]
 }
 
 #[cfg(feature = "test-hooks")]
 fn handler<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::auth::app_status,
-        commands::auth::setup,
-        commands::auth::sign_in,
-        commands::auth::refresh,
-        commands::auth::sign_out,
-        commands::auth::current_session,
-        commands::security::current_warning,
-        commands::security::security_settings,
-        commands::security::update_policy,
-        commands::security::revoke_sessions,
-        commands::members::list_members,
-        commands::members::add_member,
-        commands::debug::debug_advance_clock,
-    ]
+    app_handler![commands::debug::debug_advance_clock]
 }
 
 /// Builds the service on an opened store.

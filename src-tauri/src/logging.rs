@@ -28,12 +28,15 @@ pub fn init_cli() {
 pub fn init_app() {
     let dir = tenure_app::config::default_log_dir();
     let file = dir.as_ref().map(|dir| {
+        // The appender prunes old files at start and complains when the folder is missing.
+        std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
         RollingFileAppender::builder()
             .rotation(Rotation::DAILY)
             .filename_prefix("tenure")
             .filename_suffix("log")
             .max_log_files(KEEP_FILES)
             .build(dir)
+            .map_err(|e| e.to_string())
     });
     let stderr = fmt::layer().with_writer(std::io::stderr);
     let registry = tracing_subscriber::registry()
