@@ -654,6 +654,11 @@ struct OwnDriver {
 
 impl OwnDriver {
     fn start(tz: &str) -> Self {
+        Self::start_with(&[("TZ", tz)])
+    }
+
+    /// With extra environment for the app it launches (tauri-driver passes its own on).
+    fn start_with(env: &[(&str, &str)]) -> Self {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -672,7 +677,7 @@ impl OwnDriver {
                 "--native-port",
                 &native.to_string(),
             ])
-            .env("TZ", tz)
+            .envs(env.iter().copied())
             .stdout(std::process::Stdio::null())
             .spawn()
             .expect("tauri-driver");
@@ -743,4 +748,82 @@ async fn times_read_in_the_local_zone() {
         h.close().await;
         std::env::remove_var("TENURE_WEBDRIVER_URL_OVERRIDE");
     }
+}
+
+/// Two desktops on one PostgreSQL: this window (B) holds a member's session; the owner on
+/// desktop A (the backend library with its own pool) signs everyone else out. B shows Sign in
+/// with the banner within 2 seconds, pushed by LISTEN/NOTIFY rather than found by a re-check.
+#[tokio::test]
+async fn revocation_from_another_desktop_shows_the_banner() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let admin = std::env::var("TENURE_TEST_POSTGRES_URL").expect("TENURE_TEST_POSTGRES_URL");
+    let name = format!("tenure_e2e_{}", uuid::Uuid::new_v4().simple());
+    {
+        use sqlx::{Connection as _, Executor as _};
+        let mut c = sqlx::PgConnection::connect(&admin).await.unwrap();
+        c.execute(format!("CREATE DATABASE {name}").as_str())
+            .await
+            .unwrap();
+    }
+    let url = format!("{}/{name}", admin.rsplit_once('/').unwrap().0);
+    // Desktop A: the owner sets up the account and adds a member.
+    let store_a = tenure_app::store::open(&url).await.unwrap();
+    let a = tenure_app::build_service(store_a, Arc::new(SystemClock), Default::default());
+    let owner = a
+        .setup(tenure_core::wire::SetupRequest {
+            account_name: "Acme Robotics".into(),
+            owner_name: "Olive Owner".into(),
+            email: "olive@example.com".into(),
+            password: "owner-password-1".into(),
+        })
+        .await
+        .unwrap();
+    let p = a.authenticate(&owner.view.access_token).await.unwrap();
+    a.add_member_as(
+        p.account_id,
+        Some(p.user_id),
+        tenure_core::wire::AddMemberRequest {
+            name: "Max Member".into(),
+            email: "max@example.com".into(),
+            password: "member-password-1".into(),
+        },
+    )
+    .await
+    .unwrap();
+
+    // Desktop B: the real window, on the same database.
+    let driver = OwnDriver::start_with(&[("TENURE_DATABASE_URL", url.as_str())]);
+    std::env::set_var("TENURE_WEBDRIVER_URL_OVERRIDE", &driver.url);
+    let h = Harness::start("two-desktops", &[]).await;
+    std::env::remove_var("TENURE_WEBDRIVER_URL_OVERRIDE");
+    h.sign_in("max@example.com", "member-password-1").await;
+    h.wait_text("#header-user", "Max Member").await;
+    h.shot("01-member-signed-in").await;
+    tokio::time::sleep(Duration::from_millis(500)).await;
+
+    let started = Instant::now();
+    let out = a
+        .revoke(&p, tenure_core::wire::RevokeScope::Others)
+        .await
+        .unwrap();
+    assert_eq!(out.revoked, 1);
+    h.wait_text(
+        "#expired-banner",
+        "Your session expired. Please sign in again.",
+    )
+    .await;
+    let delay = started.elapsed();
+    let line = format!(
+        "revocation A -> B window: banner shown {:.0} ms after the revoke returned\n",
+        delay.as_secs_f64() * 1000.0
+    );
+    std::fs::write(h.shots.join("propagation.txt"), &line).unwrap();
+    eprint!("{line}");
+    assert!(delay < Duration::from_secs(2), "took {delay:?}");
+    h.shot("02-banner-after-remote-revoke").await;
+    h.close().await;
+    drop(driver);
 }
