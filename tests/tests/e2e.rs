@@ -175,17 +175,19 @@ impl Harness {
     }
 
     /// Moves the backend clock (feature `test-hooks`) and returns when the backend has moved it.
-    async fn advance_clock(&self, seconds: i64) {
+    /// Returns the backend's time right after the move.
+    async fn advance_clock(&self, seconds: i64) -> chrono::DateTime<chrono::Utc> {
         let script = format!(
             "const done = arguments[arguments.length - 1];\
              window.__TAURI__.core.invoke('debug_advance_clock', {{ seconds: {seconds} }})\
                .then(t => done('ok ' + t), e => done('error ' + JSON.stringify(e)));"
         );
         let out = self.client.execute_async(&script, vec![]).await.unwrap();
-        assert!(
-            out.as_str().unwrap_or("").starts_with("ok "),
-            "advance_clock: {out:?}"
-        );
+        let text = out.as_str().unwrap_or("");
+        let at = text
+            .strip_prefix("ok ")
+            .unwrap_or_else(|| panic!("advance_clock: {out:?}"));
+        chrono::DateTime::parse_from_rfc3339(at).unwrap().to_utc()
     }
 
     /// First run: sets up "Acme Robotics" with Olive Owner, who is then signed in.
@@ -382,10 +384,26 @@ async fn expiry_warnings_arrive_on_time() {
     assert_eq!(h.count("#expiry-notice").await, 0);
 
     // Two seconds short of the idle warning: the watcher must wake by itself at T-5 min.
-    h.advance_clock(5 * 60 - 2).await;
+    let backend_now = h.advance_clock(5 * 60 - 2).await;
     let armed = Instant::now();
+    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
+    let owner = store
+        .user_by_email("olive@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let session = store
+        .live_sessions(owner.account_id, backend_now)
+        .await
+        .unwrap()
+        .remove(0);
+    // When the backend clock reaches T-5 min, in this process's monotonic time.
+    let to_threshold = (session.idle_expires_at - chrono::Duration::minutes(5) - backend_now)
+        .num_microseconds()
+        .unwrap() as f64
+        / 1e6;
     let calls = server.wait_for(1).await;
-    let delay = calls[0].at.saturating_duration_since(armed).as_secs_f64() - 2.0;
+    let delay = calls[0].at.saturating_duration_since(armed).as_secs_f64() - to_threshold;
     let line = format!(
         "idle warning punctuality: Notify arrived {:.0} ms after the threshold\n",
         delay * 1000.0
