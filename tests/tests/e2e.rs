@@ -53,6 +53,8 @@ impl Harness {
             "browserName": "wry",
             "tauri:options": { "application": app, "args": args },
         });
+        // Two crypto back ends reach rustls in this test binary; it cannot choose by itself.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("tls")
             .capabilities(caps.as_object().unwrap().clone())
