@@ -1,5 +1,5 @@
 //! The shared back end: PostgreSQL through sqlx, for an account whose desktops all point at one
-//! server. It behaves exactly like [`sqlite`](super::sqlite); where SQLite serialises writers
+//! server. It behaves exactly like [`super::sqlite`]; where SQLite serialises writers
 //! with `BEGIN IMMEDIATE`, this store takes the narrowest PostgreSQL lock that gives the same
 //! answer under concurrency (a row lock on the session being refreshed, a table lock for the
 //! one-time setup, a per-address advisory lock for the sign-in throttle).
