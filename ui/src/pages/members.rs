@@ -2,8 +2,6 @@
 //! form to add a member with a temporary password. Inputs are checked as the owner goes with
 //! the backend's own rules; a duplicate email comes back as the backend's Conflict message.
 
-use tenure_core::wire::{Member, Role};
-use tenure_core::AppError;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -13,7 +11,7 @@ use crate::components::loading::{LoadError, Loading};
 use crate::components::person_fields::{error_summary, person_field, summary_messages, FieldSpec};
 use crate::components::relative_time::RelativeTime;
 use crate::copy;
-use crate::hooks::{use_now, use_session};
+use crate::hooks::{use_now, use_owner_load, use_session, OwnerLoad};
 use crate::pages::{owner_only, Load};
 use crate::state::person_form::{PersonAction, PersonField, PersonForm, PersonFormKind};
 
@@ -23,36 +21,13 @@ const OWNER_ONLY: &str = "Only the account owner can manage members.";
 pub fn MembersPage() -> Html {
     let session = use_session();
     let now = use_now(30_000);
-    let members = use_state(|| Load::<Vec<Member>>::Loading);
+    let OwnerLoad {
+        state: members,
+        reload,
+        is_owner,
+    } = use_owner_load(api::list_members);
     let form = use_reducer(|| PersonForm::new(PersonFormKind::Member));
     let added = use_state_eq(|| None::<String>);
-    let is_owner = session
-        .session()
-        .is_some_and(|v| v.user.role == Role::Owner);
-
-    let reload = {
-        let session = session.clone();
-        let members = members.clone();
-        Callback::from(move |()| {
-            let session = session.clone();
-            let members = members.clone();
-            spawn_local(async move {
-                members.set(match session.authed(api::list_members).await {
-                    Ok(list) => Load::Ready(list),
-                    Err(AppError::Forbidden { .. }) => Load::Forbidden,
-                    Err(e) => Load::Failed(api::describe(&e)),
-                });
-            });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with(is_owner, move |owner| {
-            if *owner {
-                reload.emit(());
-            }
-        });
-    }
 
     let onsubmit = {
         let (form, session, added, reload) =

@@ -5,15 +5,14 @@
 mod policy_card;
 mod sessions_card;
 
-use tenure_core::wire::{Role, SecuritySettings};
-use tenure_core::AppError;
-use wasm_bindgen_futures::spawn_local;
+use tenure_core::wire::SecuritySettings;
+
 use yew::prelude::*;
 
 use crate::api;
 use crate::components::icons;
 use crate::components::loading::{LoadError, Loading};
-use crate::hooks::use_session;
+use crate::hooks::{use_owner_load, use_session, OwnerLoad};
 use crate::pages::{owner_only, Load};
 use policy_card::PolicyCard;
 use sessions_card::SessionsCard;
@@ -23,34 +22,11 @@ const OWNER_ONLY: &str = "Only the account owner can change session security.";
 #[component]
 pub fn SecurityPage() -> Html {
     let session = use_session();
-    let settings = use_state(|| Load::<SecuritySettings>::Loading);
-    let is_owner = session
-        .session()
-        .is_some_and(|v| v.user.role == Role::Owner);
-
-    let reload = {
-        let session = session.clone();
-        let settings = settings.clone();
-        Callback::from(move |()| {
-            let session = session.clone();
-            let settings = settings.clone();
-            spawn_local(async move {
-                settings.set(match session.authed(api::security_settings).await {
-                    Ok(s) => Load::Ready(s),
-                    Err(AppError::Forbidden { .. }) => Load::Forbidden,
-                    Err(e) => Load::Failed(api::describe(&e)),
-                });
-            });
-        })
-    };
-    {
-        let reload = reload.clone();
-        use_effect_with(is_owner, move |owner| {
-            if *owner {
-                reload.emit(());
-            }
-        });
-    }
+    let OwnerLoad {
+        state: settings,
+        reload,
+        is_owner,
+    } = use_owner_load(api::security_settings);
     let on_saved = {
         let settings = settings.clone();
         Callback::from(move |s: SecuritySettings| settings.set(Load::Ready(s)))
