@@ -599,6 +599,24 @@ async fn security_page_modal_guard_and_sign_in_details() {
             "Tab {n} left the dialog for {id:?}"
         );
     }
+    // The page behind neither scrolls nor takes a click: what lies under the "Sign out
+    // everyone" button is now the overlay.
+    let behind = h
+        .client
+        .execute(
+            "const b = document.querySelector('#revoke-all').getBoundingClientRect(); \
+             const top = document.elementFromPoint(b.x + b.width / 2, b.y + b.height / 2); \
+             return [getComputedStyle(document.body).overflow, \
+                     !!(top && top.closest('.modal-overlay'))];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        behind,
+        json!(["hidden", true]),
+        "the page behind is blocked"
+    );
     h.shot("03-revoke-all-modal").await;
     h.client
         .active_element()

@@ -89,6 +89,11 @@ pub fn Modal(props: &ModalProps) -> Html {
                 }
             }
             let document = web_sys::window().and_then(|w| w.document());
+            // The page behind must not scroll while the dialog is open.
+            let body = document.as_ref().and_then(|d| d.body());
+            if let Some(body) = &body {
+                let _ = body.class_list().add_1("modal-open");
+            }
             let listener = document.map(|document| {
                 let options = EventListenerOptions {
                     phase: EventListenerPhase::Capture,
@@ -116,6 +121,9 @@ pub fn Modal(props: &ModalProps) -> Html {
             });
             move || {
                 drop(listener);
+                if let Some(body) = &body {
+                    let _ = body.class_list().remove_1("modal-open");
+                }
                 if let Some(previous) = previous.filter(|p| p.is_connected()) {
                     let _ = previous.focus();
                 }
