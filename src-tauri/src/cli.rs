@@ -273,7 +273,7 @@ fn with_service(config: &Config, command: Command) -> Result<(), Failure> {
             .map_err(|e| {
                 Failure::refused(format!(
                     "could not open the database {}: {e}",
-                    tenure_app::config::redacted_url(&config.database_url)
+                    tenure_app::store::redact_url(&config.database_url)
                 ))
             })?;
         let service = tenure_app::build_service(

@@ -438,7 +438,10 @@ pub struct Config {
 impl fmt::Debug for Config {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Config")
-            .field("database_url", &redacted_url(&self.database_url))
+            .field(
+                "database_url",
+                &crate::store::redact_url(&self.database_url),
+            )
             .field("data_dir", &self.data_dir)
             .field("settings", &self.settings)
             .field("locked", &self.locked)
@@ -446,28 +449,9 @@ impl fmt::Debug for Config {
     }
 }
 
-/// A database URL fit for logs and `config check`: the password (in the authority or a
-/// `password=` parameter) replaced by `***`.
-pub fn redacted_url(url: &str) -> String {
-    let url = crate::store::redact_url(url);
-    match url.split_once('?') {
-        Some((base, query)) => {
-            let query: Vec<String> = query
-                .split('&')
-                .map(|kv| match kv.split_once('=') {
-                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
-                    _ => kv.to_owned(),
-                })
-                .collect();
-            format!("{base}?{}", query.join("&"))
-        }
-        None => url,
-    }
-}
-
 /// Accepts `sqlite:` and `postgres://` / `postgresql://` URLs that their driver can parse.
 fn check_database_url(url: &str) -> Result<(), String> {
-    let shown = redacted_url(url);
+    let shown = crate::store::redact_url(url);
     if url.trim().is_empty() {
         return Err("the database URL is empty".into());
     }
@@ -808,7 +792,7 @@ impl Config {
         };
         let b = merged.bounds;
         let values: [(&'static str, String); 9] = [
-            ("database_url", redacted_url(&database_url)),
+            ("database_url", crate::store::redact_url(&database_url)),
             ("data_dir", data_dir.display().to_string()),
             (
                 "warning_lead_minutes",
@@ -880,7 +864,7 @@ mod tests {
     #[test]
     fn redacts_query_password() {
         assert_eq!(
-            super::redacted_url("postgres://db/tenure?user=t&password=s3cret"),
+            crate::store::redact_url("postgres://db/tenure?user=t&password=s3cret"),
             "postgres://db/tenure?user=t&password=***"
         );
     }

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Duration, Utc};
 use serde_json::json;
-use tenure_core::policy::{validate_policy, Bounds};
+use tenure_core::policy::{validate_policy, Bounds, PolicyOverride};
 use tenure_core::session::{new_windows, status, EndReason, SessionStatus};
 use tenure_core::wire::{
     normalize_email, validate_name, validate_new_password, AccountView, ActiveUser,
@@ -18,7 +18,7 @@ use uuid::Uuid;
 
 use crate::auth::password;
 use crate::auth::refresh::RefreshToken;
-use crate::auth::tokens::{TokenError, TokenKeys};
+use crate::auth::tokens::TokenKeys;
 use crate::clock::Clock;
 use crate::store::{
     AccountRecord, AuditEntry, NewSession, PolicyChange, RotateOutcome, Rotation, SessionRecord,
@@ -286,12 +286,7 @@ impl Service {
             });
         };
         self.store.clear_failures(&email).await.map_err(store_err)?;
-        let account = self
-            .store
-            .account(user.account_id)
-            .await
-            .map_err(store_err)?
-            .ok_or_else(|| AppError::internal("the user's account is missing"))?;
+        let account = self.account(user.account_id).await?;
         self.start_session(&user, &account).await
     }
 
@@ -426,13 +421,18 @@ impl Service {
             .await
             .map_err(store_err)?
             .ok_or(AppError::Unauthenticated)?;
-        let account = self
-            .store
-            .account(user.account_id)
+        let account = self.account(user.account_id).await?;
+        Ok((user, account))
+    }
+
+    /// The account a user or session belongs to. A foreign key guarantees it exists, so its
+    /// absence is an internal error, not the caller's.
+    async fn account(&self, id: Uuid) -> Result<AccountRecord, AppError> {
+        self.store
+            .account(id)
             .await
             .map_err(store_err)?
-            .ok_or(AppError::Unauthenticated)?;
-        Ok((user, account))
+            .ok_or_else(|| AppError::internal("the account is missing"))
     }
 
     /// Revokes one session (sign out). Revoking an already ended session is not an error.
@@ -448,11 +448,11 @@ impl Service {
     /// database right now, so a revoked session stops at once.
     pub async fn authenticate(&self, token: &str) -> Result<Principal, AppError> {
         let now = self.now();
-        let claims = self.keys.verify(token, now).map_err(|e| match e {
-            TokenError::Invalid | TokenError::Expired | TokenError::NotYetValid => {
-                AppError::Unauthenticated
-            }
-        })?;
+        // Malformed, forged, expired or not yet valid: all mean "sign in again".
+        let claims = self
+            .keys
+            .verify(token, now)
+            .map_err(|_| AppError::Unauthenticated)?;
         let (session, user) = self
             .store
             .session_with_user(claims.sid)
@@ -485,7 +485,7 @@ impl Service {
         if let SessionStatus::Ended(reason) = status(&session.times(), now) {
             return Err(AppError::SessionEnded { reason });
         }
-        let (_, account) = self.user_and_account(user.id).await?;
+        let account = self.account(user.account_id).await?;
         self.view(&user, &account, &session)
     }
 
@@ -514,16 +514,20 @@ impl Service {
     }
 
     async fn read_settings(&self, p: &Principal) -> Result<SecuritySettings, AppError> {
-        let account = self
-            .store
-            .account(p.account_id)
-            .await
-            .map_err(store_err)?
-            .ok_or_else(|| AppError::internal("account missing"))?;
+        let account = self.account(p.account_id).await?;
+        self.settings_with(p, account.overrides).await
+    }
+
+    /// The settings page for `overrides` the caller already holds (just read or just stored).
+    async fn settings_with(
+        &self,
+        p: &Principal,
+        overrides: PolicyOverride,
+    ) -> Result<SecuritySettings, AppError> {
         let active_users = self.active_users(p.account_id).await?;
         Ok(SecuritySettings {
-            overrides: account.overrides,
-            effective: account.overrides.effective(&self.settings.bounds),
+            overrides,
+            effective: overrides.effective(&self.settings.bounds),
             bounds: self.settings.bounds,
             active_users,
             caller_user_id: p.user_id,
@@ -550,12 +554,7 @@ impl Service {
             validate_policy(&req.idle_minutes, &req.absolute_minutes, &bounds).map_err(|errs| {
                 AppError::from(errs.into_iter().next().expect("errors are non-empty"))
             })?;
-        let account = self
-            .store
-            .account(p.account_id)
-            .await
-            .map_err(store_err)?
-            .ok_or_else(|| AppError::internal("account missing"))?;
+        let account = self.account(p.account_id).await?;
         if account.overrides != valid.overrides() {
             self.store
                 .update_policy(PolicyChange {
@@ -570,7 +569,7 @@ impl Service {
                 .await
                 .map_err(store_err)?;
         }
-        self.read_settings(p).await
+        self.settings_with(p, valid.overrides()).await
     }
 
     /// Revokes the account's live sessions, atomically, and audits scope and count.

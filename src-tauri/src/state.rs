@@ -47,8 +47,14 @@ impl AppState {
     }
 
     pub async fn set_signed_in(&self, s: SignedIn) -> SessionView {
+        let mut g = self.local.lock().await;
+        self.keep(&mut g, s)
+    }
+
+    /// Holds `s` as the local session and tells the watcher.
+    fn keep(&self, slot: &mut Option<LocalSession>, s: SignedIn) -> SessionView {
         let view = s.view.clone();
-        *self.local.lock().await = Some(LocalSession {
+        *slot = Some(LocalSession {
             view: s.view,
             refresh: s.refresh,
         });
@@ -89,16 +95,7 @@ impl AppState {
             .refresh(local.view.session_id, &local.refresh)
             .await
         {
-            Ok(s) => {
-                let view = s.view.clone();
-                *g = Some(LocalSession {
-                    view: s.view,
-                    refresh: s.refresh,
-                });
-                drop(g);
-                self.watched.send_replace(Some(view.clone()));
-                Ok(view)
-            }
+            Ok(s) => Ok(self.keep(&mut g, s)),
             Err(e @ tenure_core::AppError::SessionEnded { .. })
             | Err(e @ tenure_core::AppError::Unauthenticated) => {
                 *g = None;

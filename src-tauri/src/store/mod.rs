@@ -265,17 +265,33 @@ pub async fn open(url: &str) -> StoreResult<std::sync::Arc<dyn Store>> {
     }
 }
 
-/// The URL with any password replaced, for logs and errors.
+/// The URL with any password replaced, for logs and errors: the one in the user-info part
+/// (`postgres://user:***@host`) and a `password=` query parameter (`?password=***`).
 pub fn redact_url(url: &str) -> String {
-    match (url.find("://"), url.rfind('@')) {
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
+    let base = match (base.find("://"), base.rfind('@')) {
         (Some(scheme_end), Some(at)) if at > scheme_end => {
-            let creds = &url[scheme_end + 3..at];
-            match creds.split_once(':') {
-                Some((user, _)) => format!("{}{user}:***{}", &url[..scheme_end + 3], &url[at..]),
-                None => url.to_owned(),
+            match base[scheme_end + 3..at].split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &base[..scheme_end + 3], &base[at..]),
+                None => base.to_owned(),
             }
         }
-        _ => url.to_owned(),
+        _ => base.to_owned(),
+    };
+    match query {
+        Some(query) => {
+            let query: Vec<String> = query
+                .split('&')
+                .map(|kv| match kv.split_once('=') {
+                    Some((k, _)) if k.eq_ignore_ascii_case("password") => format!("{k}=***"),
+                    _ => kv.to_owned(),
+                })
+                .collect();
+            format!("{base}?{}", query.join("&"))
+        }
+        None => base,
     }
 }
 
@@ -334,5 +350,11 @@ mod tests {
             "postgres://tenure:***@db.example:5432/tenure"
         );
         assert_eq!(super::redact_url("sqlite:/tmp/x.db"), "sqlite:/tmp/x.db");
+        assert_eq!(
+            super::redact_url(
+                "postgres://db.example/tenure?user=t&password=s3cr@t&sslmode=require"
+            ),
+            "postgres://db.example/tenure?user=t&password=***&sslmode=require"
+        );
     }
 }
