@@ -29,7 +29,7 @@ pub struct Bundles {
 const TAURI_CLI: &str = "@tauri-apps/cli@^2";
 
 /// The Tauri CLI as a command ready for arguments (`tauri build ...`).
-fn tauri_cli() -> Result<Command> {
+pub fn tauri_cli() -> Result<Command> {
     let prefix = target_dir().join("tauri-cli");
     let npm_bin = prefix.join("node_modules").join(".bin").join("tauri");
     let works = |c: &mut Command| {

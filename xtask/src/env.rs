@@ -27,6 +27,8 @@ const BUILD_PACKAGES: &[&str] = &[
     "librsvg2-dev",
     "libayatana-appindicator3-dev",
     "libxdo-dev",
+    // The benchmark report draws its plot with system fonts (plotters, font-kit).
+    "libfontconfig-dev",
 ];
 
 /// Packages the tests use: a display, WebDriver, a session bus, PostgreSQL.

@@ -1,8 +1,10 @@
 //! Tenure's developer commands, the README's front door:
 //! `cargo xtask run [--demo]` builds the UI and the app and starts it on the embedded database;
 //! `cargo xtask test` installs what a fresh machine lacks, starts Xvfb, a private D-Bus session
-//! bus, tauri-driver and a throwaway PostgreSQL, runs every test, and stops them again.
+//! bus, tauri-driver and a throwaway PostgreSQL, runs every test, and stops them again;
+//! `cargo xtask bench` measures and writes BENCHMARKS.md.
 
+mod bench;
 mod bundle;
 mod env;
 mod fuzz;
@@ -51,6 +53,14 @@ enum Cmd {
     },
     /// Install the system packages and build tools Tenure needs, then stop.
     Setup,
+    /// Measure start-up, memory, size, the commands against bare SQL and warning punctuality,
+    /// each against a baseline from the same run, and rewrite BENCHMARKS.md (~40 min).
+    Bench {
+        /// Sample less and skip 10 000 users, to try the harness; writes
+        /// target/bench/BENCHMARKS.md instead of the real one.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Build the release installers (.deb and .rpm) with the Tauri bundler.
     Bundle {
         /// Then inspect the .deb and .rpm, install the .deb (dpkg -i), run the installed
@@ -98,7 +108,7 @@ fn show(cmd: &Command) -> String {
         .join(" ")
 }
 
-fn cargo() -> Command {
+pub fn cargo() -> Command {
     let mut c = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
     c.current_dir(root());
     c
@@ -134,6 +144,7 @@ fn main() -> Result<()> {
     let cli = Cli::parse();
     match cli.cmd {
         Cmd::Setup => env::ensure(true),
+        Cmd::Bench { quick } => bench::command(quick),
         Cmd::Bundle {
             check,
             debug,
