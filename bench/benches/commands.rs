@@ -202,11 +202,13 @@ impl Fixture {
         let token = RefreshToken::generate().hash();
         match &self.bare {
             Bare::Sqlite(p) => {
-                let row = sqlx::query("SELECT id, account_id, password_hash, role, name FROM users WHERE email = ?")
-                    .bind(OWNER_EMAIL)
-                    .fetch_one(p)
-                    .await
-                    .unwrap();
+                let row = sqlx::query(
+                    "SELECT id, account_id, password_hash, role, name FROM users WHERE email = ?",
+                )
+                .bind(OWNER_EMAIL)
+                .fetch_one(p)
+                .await
+                .unwrap();
                 let uid: String = row.get("id");
                 let mut tx = p.begin_with("BEGIN IMMEDIATE").await.unwrap();
                 sqlx::query(
@@ -234,11 +236,13 @@ impl Fixture {
                 tx.commit().await.unwrap();
             }
             Bare::Postgres(p) => {
-                let row = sqlx::query("SELECT id, account_id, password_hash, role, name FROM users WHERE email = $1")
-                    .bind(OWNER_EMAIL)
-                    .fetch_one(p)
-                    .await
-                    .unwrap();
+                let row = sqlx::query(
+                    "SELECT id, account_id, password_hash, role, name FROM users WHERE email = $1",
+                )
+                .bind(OWNER_EMAIL)
+                .fetch_one(p)
+                .await
+                .unwrap();
                 let uid: Uuid = row.get("id");
                 let mut tx = p.begin().await.unwrap();
                 sqlx::query(
@@ -558,9 +562,11 @@ const ACTIVE_USERS_POSTGRES: &str = "SELECT u.id, u.name, u.email, u.last_login_
        AND s.account_id = $1 AND s.revoked_at IS NULL AND s.idle_expires_at > $2 \
        AND s.absolute_expires_at > $2) \
      ORDER BY u.last_login_at DESC NULLS LAST, u.name";
-const CHECK_SQLITE: &str = "SELECT s.*, u.id AS u_id, u.account_id AS u_account_id, u.role AS u_role \
+const CHECK_SQLITE: &str =
+    "SELECT s.*, u.id AS u_id, u.account_id AS u_account_id, u.role AS u_role \
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = ?1";
-const CHECK_POSTGRES: &str = "SELECT s.*, u.id AS u_id, u.account_id AS u_account_id, u.role AS u_role \
+const CHECK_POSTGRES: &str =
+    "SELECT s.*, u.id AS u_id, u.account_id AS u_account_id, u.role AS u_role \
      FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = $1";
 
 fn quick() -> bool {
@@ -600,7 +606,8 @@ fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend
     let fx = &fx;
     if let Ok(dir) = std::env::var("TENURE_BENCH_OUT") {
         let plans = rt.block_on(fx.explain(fx.service.now()));
-        let path = std::path::Path::new(&dir).join(format!("explain-{}-{users}.txt", backend.name()));
+        let path =
+            std::path::Path::new(&dir).join(format!("explain-{}-{users}.txt", backend.name()));
         std::fs::write(path, plans).expect("write plans");
     }
     let mut group = c.benchmark_group(format!("commands-{}", backend.name()));
@@ -609,15 +616,20 @@ fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend
 
     group.bench_with_input(BenchmarkId::new("sign_in", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                fx.service
-                    .sign_in(SignInRequest {
-                        email: OWNER_EMAIL.into(),
-                        password: OWNER_PW.into(),
-                    })
-                    .await
-                    .expect("sign in");
-            })
+            timed(
+                rt,
+                iters,
+                || async {},
+                |_| async {
+                    fx.service
+                        .sign_in(SignInRequest {
+                            email: OWNER_EMAIL.into(),
+                            password: OWNER_PW.into(),
+                        })
+                        .await
+                        .expect("sign in");
+                },
+            )
         })
     });
     let owner_hash = rt
@@ -627,73 +639,109 @@ fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend
         .password_hash;
     group.bench_with_input(BenchmarkId::new("sign_in_bare", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                assert!(password::verify(OWNER_PW, &owner_hash));
-                fx.bare_sign_in_sql(now()).await;
-            })
+            timed(
+                rt,
+                iters,
+                || async {},
+                |_| async {
+                    assert!(password::verify(OWNER_PW, &owner_hash));
+                    fx.bare_sign_in_sql(now()).await;
+                },
+            )
         })
     });
 
     let token = std::cell::RefCell::new(fx.refresh.clone());
     group.bench_with_input(BenchmarkId::new("refresh", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                let current = token.borrow().clone();
-                let next = fx
-                    .service
-                    .refresh(fx.session_id, &current)
-                    .await
-                    .expect("refresh");
-                *token.borrow_mut() = next.refresh;
-            })
+            timed(
+                rt,
+                iters,
+                || async {},
+                |_| async {
+                    let current = token.borrow().clone();
+                    let next = fx
+                        .service
+                        .refresh(fx.session_id, &current)
+                        .await
+                        .expect("refresh");
+                    *token.borrow_mut() = next.refresh;
+                },
+            )
         })
     });
     let (bare_id, bare_hash) = rt.block_on(fx.bare_session(now()));
     let bare_token = std::cell::RefCell::new(bare_hash);
     group.bench_with_input(BenchmarkId::new("refresh_bare", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                let current = bare_token.borrow().clone();
-                let next = fx.bare_refresh(bare_id, &current, now()).await;
-                *bare_token.borrow_mut() = next;
-            })
+            timed(
+                rt,
+                iters,
+                || async {},
+                |_| async {
+                    let current = bare_token.borrow().clone();
+                    let next = fx.bare_refresh(bare_id, &current, now()).await;
+                    *bare_token.borrow_mut() = next;
+                },
+            )
         })
     });
 
     let (principal, access) = rt.block_on(fx.principal());
     group.bench_with_input(BenchmarkId::new("session_check", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                fx.service.authenticate(&access).await.expect("check");
-            })
+            timed(
+                rt,
+                iters,
+                || async {},
+                |_| async {
+                    fx.service.authenticate(&access).await.expect("check");
+                },
+            )
         })
     });
-    group.bench_with_input(BenchmarkId::new("session_check_bare", users), &users, |b, _| {
-        b.iter_custom(|iters| timed(rt, iters, || async {}, |_| fx.bare_check()))
-    });
+    group.bench_with_input(
+        BenchmarkId::new("session_check_bare", users),
+        &users,
+        |b, _| b.iter_custom(|iters| timed(rt, iters, || async {}, |_| fx.bare_check())),
+    );
 
     let expected = rt.block_on(fx.bare_settings(now()));
     assert_eq!(expected, users, "every user holds a live session");
-    group.bench_with_input(BenchmarkId::new("security_settings", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(rt, iters, || async {}, |_| async {
-                let s = fx
-                    .service
-                    .security_settings(&principal)
-                    .await
-                    .expect("settings");
-                assert_eq!(s.active_users.len(), users);
+    group.bench_with_input(
+        BenchmarkId::new("security_settings", users),
+        &users,
+        |b, _| {
+            b.iter_custom(|iters| {
+                timed(
+                    rt,
+                    iters,
+                    || async {},
+                    |_| async {
+                        let s = fx
+                            .service
+                            .security_settings(&principal)
+                            .await
+                            .expect("settings");
+                        assert_eq!(s.active_users.len(), users);
+                    },
+                )
             })
-        })
-    });
+        },
+    );
     group.bench_with_input(
         BenchmarkId::new("security_settings_bare", users),
         &users,
         |b, _| {
             b.iter_custom(|iters| {
-                timed(rt, iters, || async {}, |_| async {
-                    assert_eq!(fx.bare_settings(now()).await, users);
-                })
+                timed(
+                    rt,
+                    iters,
+                    || async {},
+                    |_| async {
+                        assert_eq!(fx.bare_settings(now()).await, users);
+                    },
+                )
             })
         },
     );
@@ -701,23 +749,37 @@ fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend
     let members = ((users - 1) * SESSIONS_PER_USER) as u64;
     group.bench_with_input(BenchmarkId::new("revoke_others", users), &users, |b, _| {
         b.iter_custom(|iters| {
-            timed(rt, iters, || fx.unrevoke(), |_| async {
-                let out = fx
-                    .service
-                    .revoke(&principal, RevokeScope::Others)
-                    .await
-                    .expect("revoke");
-                assert_eq!(out.revoked, members);
-            })
+            timed(
+                rt,
+                iters,
+                || fx.unrevoke(),
+                |_| async {
+                    let out = fx
+                        .service
+                        .revoke(&principal, RevokeScope::Others)
+                        .await
+                        .expect("revoke");
+                    assert_eq!(out.revoked, members);
+                },
+            )
         })
     });
-    group.bench_with_input(BenchmarkId::new("revoke_others_bare", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(rt, iters, || fx.unrevoke(), |_| async {
-                assert_eq!(fx.bare_revoke(now()).await, members);
+    group.bench_with_input(
+        BenchmarkId::new("revoke_others_bare", users),
+        &users,
+        |b, _| {
+            b.iter_custom(|iters| {
+                timed(
+                    rt,
+                    iters,
+                    || fx.unrevoke(),
+                    |_| async {
+                        assert_eq!(fx.bare_revoke(now()).await, members);
+                    },
+                )
             })
-        })
-    });
+        },
+    );
     group.finish();
     rt.block_on(fx.unrevoke());
 }
@@ -730,10 +792,19 @@ fn bench_crypto(c: &mut Criterion) {
     let keys = TokenKeys::random();
     let now = SystemClock.now();
     let (token, _) = keys
-        .issue(Uuid::new_v4(), Uuid::new_v4(), Role::Owner, Uuid::new_v4(), now)
+        .issue(
+            Uuid::new_v4(),
+            Uuid::new_v4(),
+            Role::Owner,
+            Uuid::new_v4(),
+            now,
+        )
         .expect("issue");
     group.bench_function("jwt_verify", |b| {
-        b.iter(|| keys.verify(std::hint::black_box(&token), now).expect("verify"))
+        b.iter(|| {
+            keys.verify(std::hint::black_box(&token), now)
+                .expect("verify")
+        })
     });
     group.bench_function("jwt_issue", |b| {
         b.iter(|| {

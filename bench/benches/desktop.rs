@@ -200,12 +200,18 @@ fn memory_of(exe: &str) -> Memory {
     let mut i = 0;
     while i < family.len() {
         let parent = family[i];
-        family.extend(parents.iter().filter(|(_, pp)| *pp == parent).map(|(p, _)| *p));
+        family.extend(
+            parents
+                .iter()
+                .filter(|(_, pp)| *pp == parent)
+                .map(|(p, _)| *p),
+        );
         i += 1;
     }
     let mut m = Memory::default();
     for pid in family {
-        let rollup = std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
+        let rollup =
+            std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup")).unwrap_or_default();
         let field = |name: &str| {
             rollup
                 .lines()
@@ -244,7 +250,11 @@ async fn sign_in(c: &Client) {
         .send_keys(OWNER_PW)
         .await
         .expect("type");
-    find(c, "#signin-submit").await.click().await.expect("click");
+    find(c, "#signin-submit")
+        .await
+        .click()
+        .await
+        .expect("click");
     find(c, "#row-security").await;
 }
 
@@ -288,7 +298,11 @@ async fn startup_and_memory(report: &mut Report, out: &Path) {
     let (_, c) = start_once(&tenure, &args, "#signin-email").await;
     sign_in(&c).await;
     let t = Instant::now();
-    find(&c, "#row-security").await.click().await.expect("click");
+    find(&c, "#row-security")
+        .await
+        .click()
+        .await
+        .expect("click");
     loop {
         let rows = c
             .find_all(Locator::Css("li.active-user"))
@@ -345,9 +359,18 @@ async fn punctuality(report: &mut Report) {
         .await
         .expect("read")
         .expect("owner");
-    let mut offset = chrono::Duration::zero();
+    // The test clock is the system clock plus whole seconds moved by `debug_advance_clock`, so
+    // the backend's time of any instant here is its wall time plus the seconds moved so far.
+    // Instants (the Notify server's timestamps) map to wall time through one reference pair.
+    let (ref_instant, ref_wall) = (Instant::now(), tenure_app::clock::Clock::now(&SystemClock));
+    let backend_at = |at: Instant, moved: i64| {
+        let since =
+            chrono::Duration::from_std(at.saturating_duration_since(ref_instant)).expect("short");
+        ref_wall + since + chrono::Duration::seconds(moved)
+    };
+    let mut moved = 0i64;
     for i in 0..n {
-        let backend_now = tenure_app::clock::Clock::now(&SystemClock) + offset;
+        let backend_now = backend_at(Instant::now(), moved);
         let session = store
             .live_sessions(owner.account_id, backend_now)
             .await
@@ -358,17 +381,31 @@ async fn punctuality(report: &mut Report) {
         let threshold = session.idle_expires_at - chrono::Duration::minutes(5);
         let step = (threshold - backend_now - chrono::Duration::milliseconds(1500)).num_seconds();
         let moved_to = advance_clock(&c, step).await;
-        let armed = Instant::now();
-        offset = moved_to - tenure_app::clock::Clock::now(&SystemClock);
-        let to_threshold = (threshold - moved_to).num_microseconds().expect("small") as f64 / 1e6;
+        moved += step;
+        let drift = (moved_to - backend_at(Instant::now(), moved)).num_milliseconds();
+        assert!(
+            drift.abs() < 1000,
+            "the backend clock is not the system clock + {moved} s"
+        );
         let calls = server.wait_for(i + 1).await;
-        let delay = calls[i].at.saturating_duration_since(armed).as_secs_f64() - to_threshold;
-        report.punctuality_ms.push(delay * 1000.0);
-        eprintln!("desktop: warning {}: Notify {:.1} ms after the threshold", i + 1, delay * 1000.0);
-        find(&c, "#stay-signed-in").await.click().await.expect("stay");
+        let delay = backend_at(calls[i].at, moved) - threshold;
+        let delay_ms = delay.num_microseconds().expect("small") as f64 / 1000.0;
+        report.punctuality_ms.push(delay_ms);
+        eprintln!(
+            "desktop: warning {}: Notify {delay_ms:.1} ms after the threshold",
+            i + 1
+        );
+        find(&c, "#stay-signed-in")
+            .await
+            .click()
+            .await
+            .expect("stay");
         let deadline = Instant::now() + Duration::from_secs(15);
         while c.find(Locator::Css("#expiry-notice")).await.is_ok() {
-            assert!(Instant::now() < deadline, "the notice stayed after Stay signed in");
+            assert!(
+                Instant::now() < deadline,
+                "the notice stayed after Stay signed in"
+            );
             tokio::time::sleep(Duration::from_millis(20)).await;
         }
     }

@@ -31,8 +31,14 @@ type Estimates = BTreeMap<(String, String, String), f64>;
 
 fn main() {
     let mut args = std::env::args().skip(1);
-    let run = PathBuf::from(args.next().expect("usage: bench-report <run dir> <BENCHMARKS.md>"));
-    let out = PathBuf::from(args.next().expect("usage: bench-report <run dir> <BENCHMARKS.md>"));
+    let run = PathBuf::from(
+        args.next()
+            .expect("usage: bench-report <run dir> <BENCHMARKS.md>"),
+    );
+    let out = PathBuf::from(
+        args.next()
+            .expect("usage: bench-report <run dir> <BENCHMARKS.md>"),
+    );
     let estimates = read_estimates(&run.join("criterion"));
     let desktop = read_json(&run.join("desktop.json"));
     let context = read_json(&run.join("context.json"));
@@ -51,7 +57,11 @@ fn main() {
     if let Err(e) = draw(&estimates, &scales, &plot) {
         eprintln!("bench-report: the plot could not be drawn: {e}");
     }
-    eprintln!("bench-report: wrote {} and {}", out.display(), plot.display());
+    eprintln!(
+        "bench-report: wrote {} and {}",
+        out.display(),
+        plot.display()
+    );
 }
 
 fn read_json(path: &Path) -> Value {
@@ -104,8 +114,12 @@ fn scales(e: &Estimates) -> Vec<u64> {
 }
 
 fn get(e: &Estimates, backend: &str, f: &str, scale: u64) -> Option<f64> {
-    e.get(&(format!("commands-{backend}"), f.to_owned(), scale.to_string()))
-        .copied()
+    e.get(&(
+        format!("commands-{backend}"),
+        f.to_owned(),
+        scale.to_string(),
+    ))
+    .copied()
 }
 
 /// Nanoseconds as a person reads them.
@@ -211,7 +225,10 @@ fn render(
         ratio(st, sh)
     );
     for (key, what) in [
-        ("tenure_sign_in", "Memory (PSS, all processes), Sign in, 10 s"),
+        (
+            "tenure_sign_in",
+            "Memory (PSS, all processes), Sign in, 10 s",
+        ),
         (
             "tenure_security_1000",
             "Memory (PSS), Session security with 1 000 active",
@@ -299,14 +316,14 @@ fn render(
          (WebKitWebProcess, WebKitNetworkProcess), 10 s after the screen is shown. PSS shares \
          out pages used by several processes, so it is the fairer sum.\n"
     );
-    let _ = writeln!(
-        w,
-        "| Capture | Process | RSS | PSS |\n|---|---|---:|---:|"
-    );
+    let _ = writeln!(w, "| Capture | Process | RSS | PSS |\n|---|---|---:|---:|");
     for (key, what) in [
         ("hello", "hello app, its window"),
         ("tenure_sign_in", "Tenure, Sign in"),
-        ("tenure_security_1000", "Tenure, Session security, 1 000 active"),
+        (
+            "tenure_security_1000",
+            "Tenure, Session security, 1 000 active",
+        ),
     ] {
         let m = &mem[key];
         for p in m["processes"].as_array().into_iter().flatten() {
@@ -342,7 +359,10 @@ fn render(
     for (key, what) in [
         ("deb", "`.deb` (Tauri bundler)"),
         ("binary", "App binary (stripped)"),
-        ("frontend_raw", "Front end: wasm (Tenure) / HTML (hello), raw"),
+        (
+            "frontend_raw",
+            "Front end: wasm (Tenure) / HTML (hello), raw",
+        ),
         ("frontend_gzip", "Front end, gzip -9"),
     ] {
         let (a, b) = (
@@ -356,7 +376,13 @@ fn render(
                 format!("{:.1} KiB", x / 1024.0)
             }
         };
-        let _ = writeln!(w, "| {what} | {} | {} | {} |", show(a), show(b), ratio(a, b));
+        let _ = writeln!(
+            w,
+            "| {what} | {} | {} | {} |",
+            show(a),
+            show(b),
+            ratio(a, b)
+        );
     }
     if let Some(note) = sizes["note"].as_str() {
         let _ = writeln!(w, "\n{note}");
@@ -403,11 +429,17 @@ fn render(
         }
         w.push('\n');
     }
-    let c = |f: &str| e.get(&("crypto".to_owned(), f.to_owned(), String::new())).copied();
+    let c = |f: &str| {
+        e.get(&("crypto".to_owned(), f.to_owned(), String::new()))
+            .copied()
+    };
     let _ = writeln!(w, "### Without a database\n");
     let _ = writeln!(w, "| Piece | Median |\n|---|---:|");
     for (f, what) in [
-        ("jwt_verify", "JWT verify (HS256, issuer/audience/expiry checked)"),
+        (
+            "jwt_verify",
+            "JWT verify (HS256, issuer/audience/expiry checked)",
+        ),
         ("jwt_issue", "JWT issue"),
         ("argon2id_verify", "argon2id verify (m=19 MiB, t=2, p=1)"),
     ] {
@@ -455,7 +487,10 @@ fn render(
 
     // Scaling.
     let _ = writeln!(w, "\n## Scaling\n");
-    let _ = writeln!(w, "![How each command's time grows with the number of users]({PLOT})\n");
+    let _ = writeln!(
+        w,
+        "![How each command's time grows with the number of users]({PLOT})\n"
+    );
     if let (Some(&lo), Some(&hi)) = (scales.first(), scales.last()) {
         let _ = writeln!(
             w,
@@ -491,7 +526,11 @@ fn render(
     if let Some(&top) = scales.last() {
         for &(b, bname) in BACKENDS {
             if let Ok(plan) = std::fs::read_to_string(run.join(format!("explain-{b}-{top}.txt"))) {
-                let _ = writeln!(w, "### {bname}, {top} users\n\n```text\n{}\n```\n", plan.trim());
+                let _ = writeln!(
+                    w,
+                    "### {bname}, {top} users\n\n```text\n{}\n```\n",
+                    plan.trim()
+                );
             }
         }
     }
@@ -523,7 +562,10 @@ fn draw(e: &Estimates, scales: &[u64], path: &Path) -> Result<(), Box<dyn std::e
     ];
     for (panel, &(b, bname)) in panels.iter().zip(BACKENDS) {
         let mut chart = ChartBuilder::on(panel)
-            .caption(format!("{bname}: Tenure (solid) and bare SQL (dashed), median"), ("sans-serif", 22))
+            .caption(
+                format!("{bname}: Tenure (solid) and bare SQL (dashed), median"),
+                ("sans-serif", 22),
+            )
             .margin(16)
             .x_label_area_size(40)
             .y_label_area_size(70)
@@ -553,7 +595,9 @@ fn draw(e: &Estimates, scales: &[u64], path: &Path) -> Result<(), Box<dyn std::e
             chart
                 .draw_series(LineSeries::new(own.clone(), color.stroke_width(3)))?
                 .label(fname)
-                .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3)));
+                .legend(move |(x, y)| {
+                    PathElement::new(vec![(x, y), (x + 20, y)], color.stroke_width(3))
+                });
             chart.draw_series(own.iter().map(|&p| Circle::new(p, 4, color.filled())))?;
             let bare = pts(&format!("{f}_bare"));
             chart.draw_series(DashedLineSeries::new(bare, 6, 4, color.stroke_width(1)))?;

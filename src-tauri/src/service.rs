@@ -381,7 +381,7 @@ impl Service {
             })
             .await
             .map_err(store_err)?;
-        let record = match outcome {
+        let refreshed = match outcome {
             RotateOutcome::Rotated(r) => r,
             RotateOutcome::NotLive(r) => {
                 return Err(match status(&r.times(), self.now()) {
@@ -403,26 +403,11 @@ impl Service {
             }
             RotateOutcome::Unknown => return Err(AppError::Unauthenticated),
         };
-        let (user, account) = self.user_and_account(record.user_id).await?;
-        let view = self.view(&user, &account, &record)?;
+        let view = self.view(&refreshed.user, &refreshed.account, &refreshed.session)?;
         Ok(SignedIn {
             view,
             refresh: next,
         })
-    }
-
-    async fn user_and_account(
-        &self,
-        user_id: Uuid,
-    ) -> Result<(UserRecord, AccountRecord), AppError> {
-        let user = self
-            .store
-            .user(user_id)
-            .await
-            .map_err(store_err)?
-            .ok_or(AppError::Unauthenticated)?;
-        let account = self.account(user.account_id).await?;
-        Ok((user, account))
     }
 
     /// The account a user or session belongs to. A foreign key guarantees it exists, so its

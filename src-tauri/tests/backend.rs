@@ -539,6 +539,33 @@ async fn refresh_refused_after_revoke_and_commands_stop_at_once(
     );
 }
 
+/// A revoke written by a desktop whose clock runs ahead is still a revoke here: the refresh
+/// is refused and nothing is rotated (the token still names the session, unchanged).
+#[rstest]
+#[tokio::test]
+async fn a_revoke_dated_ahead_of_this_clock_still_refuses_the_refresh(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(env) = Env::new(backend).await else {
+        return;
+    };
+    let owner = env.setup().await;
+    let ahead = env.service.now() + Duration::minutes(2);
+    let store = env.service.store();
+    assert!(store
+        .revoke_session(owner.view.session_id, ahead)
+        .await
+        .unwrap());
+    let before = store.session(owner.view.session_id).await.unwrap().unwrap();
+    assert!(env
+        .service
+        .refresh(owner.view.session_id, &owner.refresh)
+        .await
+        .is_err());
+    let after = store.session(owner.view.session_id).await.unwrap().unwrap();
+    assert_eq!(before, after, "nothing moved");
+}
+
 #[rstest]
 #[tokio::test]
 async fn replayed_refresh_token_ends_the_session(

@@ -103,7 +103,15 @@ pub fn command(quick: bool) -> Result<()> {
         root().join("BENCHMARKS.md")
     };
     run(cargo()
-        .args(["run", "--quiet", "-p", "tenure-bench", "--bin", "bench-report", "--"])
+        .args([
+            "run",
+            "--quiet",
+            "-p",
+            "tenure-bench",
+            "--bin",
+            "bench-report",
+            "--",
+        ])
         .arg(&out)
         .arg(&md))?;
     eprintln!(
@@ -123,7 +131,12 @@ struct Hello {
 fn build_hello() -> Result<Hello> {
     let src = root().join("bench").join("hello");
     let dir = target_dir().join("bench").join("hello");
-    for f in ["build.rs", "tauri.conf.json", "src/main.rs", "dist/index.html"] {
+    for f in [
+        "build.rs",
+        "tauri.conf.json",
+        "src/main.rs",
+        "dist/index.html",
+    ] {
         let to = dir.join(f);
         std::fs::create_dir_all(to.parent().expect("a file in a directory"))?;
         copy_if_changed(&src.join(f), &to)?;
@@ -234,7 +247,9 @@ fn sizes(deb: &Path, app: &Path, hello: &Hello) -> Result<serde_json::Value> {
 }
 
 fn output(c: &mut Command) -> Result<String> {
-    let o = c.output().with_context(|| format!("run {:?}", c.get_program()))?;
+    let o = c
+        .output()
+        .with_context(|| format!("run {:?}", c.get_program()))?;
     Ok(String::from_utf8_lossy(&o.stdout).trim().to_owned())
 }
 

@@ -114,9 +114,18 @@ pub struct Rotation {
     pub grace: chrono::Duration,
 }
 
+/// A rotated session with its user and account, read in the same step so a refresh needs no
+/// further reads to answer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Refreshed {
+    pub session: SessionRecord,
+    pub user: UserRecord,
+    pub account: AccountRecord,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RotateOutcome {
-    Rotated(SessionRecord),
+    Rotated(Box<Refreshed>),
     /// The session is not live; carries its record so the caller can say why.
     NotLive(SessionRecord),
     /// The presented token was the previous one, rotated within the grace window.

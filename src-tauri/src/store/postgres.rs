@@ -12,7 +12,6 @@ use chrono::{DateTime, Utc};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::{PgConnection, PgPool, Row};
 use tenure_core::policy::PolicyOverride;
-use tenure_core::session::{status, SessionStatus};
 use tenure_core::wire::{ActiveUser, Role};
 use uuid::Uuid;
 
@@ -53,6 +52,19 @@ impl UserRow {
     }
 }
 
+fn account_from_row(r: &PgRow, prefix: &str) -> StoreResult<AccountRecord> {
+    let col = |c: &str| format!("{prefix}{c}");
+    Ok(AccountRecord {
+        id: r.try_get(col("id").as_str())?,
+        name: r.try_get(col("name").as_str())?,
+        overrides: PolicyOverride {
+            idle_minutes: r.try_get(col("idle_minutes").as_str())?,
+            absolute_minutes: r.try_get(col("absolute_minutes").as_str())?,
+        },
+        created_at: r.try_get(col("created_at").as_str())?,
+    })
+}
+
 struct SessionRow(SessionRecord);
 
 impl SessionRow {
@@ -88,6 +100,8 @@ const SESSION_COLS: &str = "s.id, s.user_id, s.account_id, s.idle_minutes, s.sta
 const USER_COLS: &str = "u.id AS u_id, u.account_id AS u_account_id, u.name AS u_name, \
     u.email AS u_email, u.password_hash AS u_password_hash, u.role AS u_role, \
     u.created_at AS u_created_at, u.last_login_at AS u_last_login_at";
+const ACCOUNT_COLS: &str = "a.id AS a_id, a.name AS a_name, a.idle_minutes AS a_idle_minutes, \
+    a.absolute_minutes AS a_absolute_minutes, a.created_at AS a_created_at";
 const THROTTLE_COLS: &str = "failures, first_failure_at, locked_until";
 
 /// The LISTEN/NOTIFY channel that carries revocations between desktops.
@@ -196,18 +210,7 @@ impl Store for PgStore {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(AccountRecord {
-                id: r.try_get("id")?,
-                name: r.try_get("name")?,
-                overrides: PolicyOverride {
-                    idle_minutes: r.try_get("idle_minutes")?,
-                    absolute_minutes: r.try_get("absolute_minutes")?,
-                },
-                created_at: r.try_get("created_at")?,
-            })
-        })
-        .transpose()
+        row.map(|r| account_from_row(&r, "")).transpose()
     }
 
     async fn user(&self, id: Uuid) -> StoreResult<Option<UserRecord>> {
@@ -318,6 +321,34 @@ impl Store for PgStore {
     }
 
     async fn rotate_refresh(&self, rot: Rotation) -> StoreResult<RotateOutcome> {
+        // The common case in one round trip: a live session presenting its current token is
+        // rotated by one conditional UPDATE, which returns it with its user and account. The
+        // UPDATE takes the row lock and re-checks its conditions after any concurrent writer
+        // of the row commits (a revoke, another refresh of the same token), so it can only
+        // rotate a session that is still live and still holds `old`. Anything else (not live,
+        // a superseded or replayed token, no such session) is told apart below, under a lock.
+        let fast = sqlx::query(&format!(
+            "WITH s AS (UPDATE sessions SET refresh_hash = $1, previous_hash = $2, rotated_at = $3, \
+             last_refreshed_at = $3, \
+             idle_expires_at = least($3 + make_interval(mins => idle_minutes::int), absolute_expires_at) \
+             WHERE id = $4 AND refresh_hash = $2 AND revoked_at IS NULL \
+             AND idle_expires_at > $3 AND absolute_expires_at > $3 RETURNING *) \
+             SELECT {SESSION_COLS}, {USER_COLS}, {ACCOUNT_COLS} FROM s \
+             JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = s.account_id"
+        ))
+        .bind(rot.new.as_bytes())
+        .bind(rot.old.as_bytes())
+        .bind(rot.now)
+        .bind(rot.session_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(r) = fast {
+            return Ok(RotateOutcome::Rotated(Box::new(Refreshed {
+                session: SessionRow::from_row(&r)?.0,
+                user: UserRow::from_row(&r, "u_")?.0,
+                account: account_from_row(&r, "a_")?,
+            })));
+        }
         let mut tx = self.pool.begin().await?;
         // The row lock is the whole concurrency story: a revoke's UPDATE of this row waits for
         // the rotation to commit (and then revokes the rotated row), or the rotation waits for
@@ -340,32 +371,9 @@ impl Store for PgStore {
         let rotated_at: Option<DateTime<Utc>> = row.try_get("rotated_at")?;
 
         if current.is_some_and(|h| h.ct_eq(&rot.old)) {
-            if status(&s.times(), rot.now) != SessionStatus::Live {
-                return Ok(RotateOutcome::NotLive(s));
-            }
-            let idle = tenure_core::session::refreshed_idle_expiry(
-                rot.now,
-                s.idle_minutes,
-                s.absolute_expires_at,
-            )
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "UPDATE sessions SET refresh_hash = $1, previous_hash = $2, rotated_at = $3, \
-                 last_refreshed_at = $3, idle_expires_at = $4 WHERE id = $5 AND revoked_at IS NULL",
-            )
-            .bind(rot.new.as_bytes())
-            .bind(rot.old.as_bytes())
-            .bind(rot.now)
-            .bind(idle)
-            .bind(s.id)
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            return Ok(RotateOutcome::Rotated(SessionRecord {
-                last_refreshed_at: rot.now,
-                idle_expires_at: idle,
-                ..s
-            }));
+            // The current token, refused by the UPDATE above: the session is revoked or past
+            // an expiry (the caller reads which from the record).
+            return Ok(RotateOutcome::NotLive(s));
         }
         if !previous.is_some_and(|h| h.ct_eq(&rot.old)) {
             return Ok(RotateOutcome::Unknown);

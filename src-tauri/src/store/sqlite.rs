@@ -69,6 +69,19 @@ impl UserRow {
     }
 }
 
+fn account_from_row(r: &SqliteRow, prefix: &str) -> StoreResult<AccountRecord> {
+    let col = |c: &str| format!("{prefix}{c}");
+    Ok(AccountRecord {
+        id: uuid(&r.try_get::<String, _>(col("id").as_str())?)?,
+        name: r.try_get(col("name").as_str())?,
+        overrides: PolicyOverride {
+            idle_minutes: r.try_get(col("idle_minutes").as_str())?,
+            absolute_minutes: r.try_get(col("absolute_minutes").as_str())?,
+        },
+        created_at: parse_ts(&r.try_get::<String, _>(col("created_at").as_str())?)?,
+    })
+}
+
 struct SessionRow(SessionRecord);
 
 impl SessionRow {
@@ -92,6 +105,8 @@ impl SessionRow {
 const SESSION_COLS: &str = "s.id, s.user_id, s.account_id, s.idle_minutes, s.started_at, \
     s.last_refreshed_at, s.idle_expires_at, s.absolute_expires_at, s.revoked_at, \
     s.device_label, s.app_version";
+const ACCOUNT_COLS: &str = "a.id AS a_id, a.name AS a_name, a.idle_minutes AS a_idle_minutes, \
+    a.absolute_minutes AS a_absolute_minutes, a.created_at AS a_created_at";
 const USER_COLS: &str = "u.id AS u_id, u.account_id AS u_account_id, u.name AS u_name, \
     u.email AS u_email, u.password_hash AS u_password_hash, u.role AS u_role, \
     u.created_at AS u_created_at, u.last_login_at AS u_last_login_at";
@@ -180,18 +195,7 @@ impl Store for SqliteStore {
         .bind(id.to_string())
         .fetch_optional(&self.pool)
         .await?;
-        row.map(|r| {
-            Ok(AccountRecord {
-                id: uuid(&r.try_get::<String, _>("id")?)?,
-                name: r.try_get("name")?,
-                overrides: PolicyOverride {
-                    idle_minutes: r.try_get("idle_minutes")?,
-                    absolute_minutes: r.try_get("absolute_minutes")?,
-                },
-                created_at: parse_ts(&r.try_get::<String, _>("created_at")?)?,
-            })
-        })
-        .transpose()
+        row.map(|r| account_from_row(&r, "")).transpose()
     }
 
     async fn user(&self, id: Uuid) -> StoreResult<Option<UserRecord>> {
@@ -299,8 +303,11 @@ impl Store for SqliteStore {
 
     async fn rotate_refresh(&self, rot: Rotation) -> StoreResult<RotateOutcome> {
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
+        // The session with its user and account in one read, so the refresh needs no more.
         let current = sqlx::query(&format!(
-            "SELECT {SESSION_COLS} FROM sessions s WHERE s.id = ? AND s.refresh_hash = ?"
+            "SELECT {SESSION_COLS}, {USER_COLS}, {ACCOUNT_COLS} FROM sessions s \
+             JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = s.account_id \
+             WHERE s.id = ? AND s.refresh_hash = ?"
         ))
         .bind(rot.session_id.to_string())
         .bind(rot.old.as_bytes())
@@ -308,7 +315,8 @@ impl Store for SqliteStore {
         .await?;
         if let Some(r) = current {
             let s = SessionRow::from_row(&r)?.0;
-            if status(&s.times(), rot.now) != SessionStatus::Live {
+            // A revoke is final even when dated ahead of this desktop's clock.
+            if s.revoked_at.is_some() || status(&s.times(), rot.now) != SessionStatus::Live {
                 return Ok(RotateOutcome::NotLive(s));
             }
             let idle = tenure_core::session::refreshed_idle_expiry(
@@ -330,11 +338,15 @@ impl Store for SqliteStore {
             .execute(&mut *tx)
             .await?;
             tx.commit().await?;
-            return Ok(RotateOutcome::Rotated(SessionRecord {
-                last_refreshed_at: rot.now,
-                idle_expires_at: idle,
-                ..s
-            }));
+            return Ok(RotateOutcome::Rotated(Box::new(Refreshed {
+                session: SessionRecord {
+                    last_refreshed_at: rot.now,
+                    idle_expires_at: idle,
+                    ..s
+                },
+                user: UserRow::from_row(&r, "u_")?.0,
+                account: account_from_row(&r, "a_")?,
+            })));
         }
         let previous = sqlx::query(
             "SELECT rotated_at, revoked_at FROM sessions WHERE id = ? AND previous_hash = ?",
