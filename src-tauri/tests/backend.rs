@@ -478,6 +478,43 @@ async fn refresh_extends_idle_never_absolute(
     panic!("absolute expiry never reached");
 }
 
+/// The store computes the new idle expiry itself (in SQL on both back ends): to the
+/// microsecond the rule `min(now + idle, absolute)`, read back the same as it was answered,
+/// across a day and a year boundary.
+#[rstest]
+#[tokio::test]
+async fn the_refreshed_idle_expiry_is_exact_to_the_microsecond(
+    #[values(Backend::Sqlite, Backend::Postgres)] backend: Backend,
+) {
+    let Some(env) = Env::new(backend).await else {
+        return;
+    };
+    env.clock.set(
+        Utc.with_ymd_and_hms(2026, 12, 31, 23, 1, 2).unwrap() + Duration::microseconds(987_654),
+    );
+    let owner = env.setup().await;
+    env.clock.advance(Duration::microseconds(123_457));
+    let now = env.service.now();
+    let r = env
+        .service
+        .refresh(owner.view.session_id, &owner.refresh)
+        .await
+        .unwrap();
+    let want = tenure_core::session::refreshed_idle_expiry(now, 60, owner.view.absolute_expires_at)
+        .unwrap();
+    assert_eq!(r.view.idle_expires_at, want);
+    assert_eq!(want.timestamp_subsec_micros(), 111_111);
+    let stored = env
+        .service
+        .store()
+        .session(owner.view.session_id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(stored.idle_expires_at, want);
+    assert_eq!(stored.last_refreshed_at, now);
+}
+
 #[rstest]
 #[case::idle(61, EndReason::Idle)]
 #[case::absolute(24 * 60, EndReason::Absolute)]

@@ -302,6 +302,43 @@ impl Store for SqliteStore {
     }
 
     async fn rotate_refresh(&self, rot: Rotation) -> StoreResult<RotateOutcome> {
+        // The common case in two statements: one conditional UPDATE rotates a live session
+        // presenting its current token (one statement is atomic under SQLite's single writer),
+        // then its user and account in one read. The new idle expiry is computed in SQL exactly
+        // as `refreshed_idle_expiry` does: `now` plus the session's whole idle minutes (so the
+        // fractional seconds of `now` carry over unchanged), capped at the absolute expiry.
+        let now_s = ts(rot.now);
+        let fast = sqlx::query(&format!(
+            "UPDATE sessions SET refresh_hash = ?1, previous_hash = ?2, rotated_at = ?3, \
+             last_refreshed_at = ?3, idle_expires_at = min(strftime('%Y-%m-%dT%H:%M:%S', ?3, \
+             '+' || idle_minutes || ' minutes') || substr(?3, 20), absolute_expires_at) \
+             WHERE id = ?4 AND refresh_hash = ?2 AND revoked_at IS NULL \
+             AND idle_expires_at > ?3 AND absolute_expires_at > ?3 RETURNING {}",
+            SESSION_COLS.replace("s.", "")
+        ))
+        .bind(rot.new.as_bytes())
+        .bind(rot.old.as_bytes())
+        .bind(&now_s)
+        .bind(rot.session_id.to_string())
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(r) = fast {
+            let session = SessionRow::from_row(&r)?.0;
+            let owner = sqlx::query(&format!(
+                "SELECT {USER_COLS}, {ACCOUNT_COLS} FROM users u \
+                 JOIN accounts a ON a.id = u.account_id WHERE u.id = ?"
+            ))
+            .bind(session.user_id.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+            return Ok(RotateOutcome::Rotated(Box::new(Refreshed {
+                session,
+                user: UserRow::from_row(&owner, "u_")?.0,
+                account: account_from_row(&owner, "a_")?,
+            })));
+        }
+        // Everything else, told apart under the write lock: not live, a superseded or
+        // replayed token, or no such session.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
         // The session with its user and account in one read, so the refresh needs no more.
         let current = sqlx::query(&format!(
