@@ -346,7 +346,8 @@ fn render(
         let _ = writeln!(
             w,
             "\nOpening Session security with 1 000 active people took {ms:.0} ms from the click \
-             to all 1 000 rows in the page."
+             to the list in the page ({} rows shown, the rest behind \"Show more\").",
+            desktop["security_rows"].as_u64().unwrap_or(0)
         );
     }
 

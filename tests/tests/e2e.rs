@@ -163,6 +163,18 @@ impl Harness {
             .unwrap_or_default()
     }
 
+    /// Scrolls the element to the middle of the window (for the screenshot that follows).
+    async fn scroll_to(&self, css: &str) {
+        let e = self.find(css).await;
+        self.client
+            .execute(
+                "arguments[0].scrollIntoView({block: 'center'});",
+                vec![serde_json::to_value(e).unwrap()],
+            )
+            .await
+            .unwrap();
+    }
+
     async fn shot(&self, name: &str) {
         // Let the last render and transitions settle before the picture.
         tokio::time::sleep(Duration::from_millis(300)).await;
@@ -467,6 +479,63 @@ async fn expiry_warnings_arrive_on_time() {
         2,
         "no stale notification after expiry"
     );
+    h.close().await;
+}
+
+/// 150 people signed in: the list opens with the 100 most recent sign-ins and says so; "Show
+/// 50 more" shows the rest; the revoke buttons still count everyone.
+#[tokio::test]
+async fn a_long_active_list_opens_with_the_most_recent_and_shows_more_on_request() {
+    if !enabled() {
+        return;
+    }
+    let _one = WINDOW.lock().await;
+    let h = Harness::start("long-list", &[]).await;
+    h.set_up_owner().await;
+    h.find("#row-security").await;
+    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
+    let owner = store
+        .user_by_email("olive@example.com")
+        .await
+        .unwrap()
+        .unwrap();
+    let pool = sqlx::SqlitePool::connect(&h.db_url()).await.unwrap();
+    // Signed in one second apart, all before the owner, so the owner comes first.
+    tenure_bench::seed_sqlite(
+        &pool,
+        owner.account_id,
+        149,
+        1,
+        chrono::Utc::now() - chrono::Duration::minutes(1),
+        tenure_app::auth::password::dummy_hash(),
+    )
+    .await
+    .unwrap();
+    pool.close().await;
+    h.click("#row-security").await;
+    h.wait_count(".active-user", 100).await;
+    h.wait_text("#active-copy", "150 people are signed in")
+        .await;
+    h.wait_text(
+        "#active-more-copy",
+        "Showing the 100 most recent of 150 people",
+    )
+    .await;
+    h.wait_text("#active-more", "Show 50 more").await;
+    let first = h
+        .find(".active-user .active-name")
+        .await
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(first, "Olive Owner", "the most recent sign-in comes first");
+    h.scroll_to("#active-more").await;
+    h.shot("01-first-100").await;
+    h.click("#active-more").await;
+    h.wait_count(".active-user", 150).await;
+    h.wait_gone("#active-more").await;
+    h.scroll_to("#revoke-others").await;
+    h.shot("02-all-150").await;
     h.close().await;
 }
 

@@ -24,6 +24,21 @@ pub fn active_copy(people: usize, caller_included: bool) -> String {
     }
 }
 
+/// How many people the Active sessions list shows at first, and adds per "Show more": a long
+/// list stays quick to open and light to hold, and the most recent sign-ins come first.
+pub const ACTIVE_PAGE: usize = 100;
+
+/// The line under a list cut short, and its button; `None` when every person is shown.
+pub fn active_more(shown: usize, total: usize) -> Option<(String, String)> {
+    (shown < total).then(|| {
+        let next = ACTIVE_PAGE.min(total - shown);
+        (
+            format!("Showing the {shown} most recent of {total} people"),
+            format!("Show {next} more"),
+        )
+    })
+}
+
 /// The success notice after a revoke. It counts sessions, not people: one person may be
 /// signed in on several desktops.
 pub fn revoked_notice(sessions: u64) -> String {
@@ -145,6 +160,22 @@ pub fn locked_out(hour: u32, minute: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_list_says_how_much_is_shown_and_what_more_adds() {
+        assert_eq!(active_more(3, 3), None);
+        assert_eq!(
+            active_more(100, 1000),
+            Some((
+                "Showing the 100 most recent of 1000 people".to_owned(),
+                "Show 100 more".to_owned()
+            ))
+        );
+        assert_eq!(
+            active_more(900, 937).map(|(_, b)| b),
+            Some("Show 37 more".to_owned())
+        );
+    }
 
     #[test]
     fn active_copy_fits_the_count() {

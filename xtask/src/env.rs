@@ -14,6 +14,9 @@ pub const WASM_BINDGEN: &str = "0.2.130";
 /// 0.22 needs a newer rustc than this machine's.
 pub const TRUNK: &str = "0.21.14";
 pub const TAURI_DRIVER: &str = "^2";
+/// wasm-opt for the UI's release build: binaryen's npm package (binaryen compiled to run on
+/// Node), the only build of it these machines can fetch.
+pub const BINARYEN: &str = "binaryen@132.0.0";
 
 /// Packages to build the app (WebKitGTK and friends).
 const BUILD_PACKAGES: &[&str] = &[
@@ -54,9 +57,17 @@ pub fn cargo_bin() -> PathBuf {
         .join("bin")
 }
 
-/// PATH with cargo's bin directory first, so the pinned tools win.
+/// Where `wasm-opt` (binaryen from npm) is installed.
+fn binaryen_bin() -> PathBuf {
+    crate::target_dir()
+        .join("binaryen")
+        .join("node_modules")
+        .join(".bin")
+}
+
+/// PATH with cargo's bin directory first, so the pinned tools win, and binaryen's `wasm-opt`.
 pub fn path_with_cargo_bin() -> std::ffi::OsString {
-    let mut parts = vec![cargo_bin()];
+    let mut parts = vec![cargo_bin(), binaryen_bin()];
     if let Some(p) = std::env::var_os("PATH") {
         parts.extend(std::env::split_paths(&p));
     }
@@ -138,6 +149,25 @@ pub fn ensure(for_tests: bool) -> Result<()> {
             "--version",
             WASM_BINDGEN,
         ]))?;
+    }
+    let wasm_opt_version = Command::new(binaryen_bin().join("wasm-opt"))
+        .arg("--version")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).into_owned())
+        .unwrap_or_default();
+    let want = BINARYEN
+        .rsplit('@')
+        .next()
+        .unwrap_or("")
+        .split('.')
+        .next()
+        .unwrap_or("");
+    if !wasm_opt_version.contains(&format!("version {want}")) {
+        run(Command::new("npm")
+            .arg("install")
+            .arg("--prefix")
+            .arg(crate::target_dir().join("binaryen"))
+            .args(["--no-audit", "--no-fund", "--loglevel=error", BINARYEN]))?;
     }
     // tauri-driver has no --version; its presence is the check.
     if for_tests && !cargo_bin().join("tauri-driver").exists() {

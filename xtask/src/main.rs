@@ -190,7 +190,7 @@ fn test(no_lint: bool, release_bundle: bool, args: &[String]) -> Result<()> {
             "--workspace",
             "--all-targets",
             "--features",
-            "tenure/test-hooks",
+            "tenure/test-hooks,tenure-bench/report",
             "--",
             "-D",
             "warnings",

@@ -39,6 +39,7 @@ pub fn SessionsCard(props: &SessionsCardProps) -> Html {
     let busy = use_state_eq(|| false);
     let error = use_state_eq(|| None::<String>);
     let notice = use_state_eq(|| None::<String>);
+    let shown = use_state_eq(|| copy::ACTIVE_PAGE);
 
     let caller = props.settings.caller_user_id;
     let users = &props.settings.active_users;
@@ -119,7 +120,19 @@ pub fn SessionsCard(props: &SessionsCardProps) -> Html {
         })
     };
 
-    let rows = users.iter().map(|u| {
+    let visible = (*shown).min(users.len());
+    let more = copy::active_more(visible, users.len()).map(|(line, button)| {
+        let shown = shown.clone();
+        let onclick = Callback::from(move |_: MouseEvent| shown.set(visible + copy::ACTIVE_PAGE));
+        html! {
+            <div class="active-more">
+                <span id="active-more-copy" class="active-more-copy">{ line }</span>
+                <button id="active-more" type="button" class="btn btn-secondary"
+                    {onclick}>{ button }</button>
+            </div>
+        }
+    });
+    let rows = users.iter().take(visible).map(|u| {
         let you = u.user_id == caller;
         html! {
             <li class={classes!("active-user", you.then_some("active-user-you"))}
@@ -179,6 +192,7 @@ pub fn SessionsCard(props: &SessionsCardProps) -> Html {
                 </div>
             }
             <ul class="active-list">{ for rows }</ul>
+            { for more }
             <div class="card-actions card-actions-split">
                 if others > 0 {
                     <button id="revoke-others" type="button" class="btn btn-secondary"
