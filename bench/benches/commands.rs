@@ -13,13 +13,11 @@
 //! the caller the same answer, with none of the command's checks, audit or token work.
 
 use std::fmt::Write as _;
-use std::str::FromStr as _;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 use criterion::{BenchmarkId, Criterion};
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection as _, Executor as _, PgPool, Row as _, SqlitePool};
 use tenure_app::auth::password;
 use tenure_app::auth::refresh::RefreshToken;
@@ -102,7 +100,24 @@ async fn fixture(backend: Backend, users: usize) -> Fixture {
             (with_database(&admin, &name), None)
         }
     };
-    let store = store::open(&url).await.expect("open store");
+    // The bare SQL runs on the store's own pool: the same connections, settings and caches,
+    // so the difference is the command's own work.
+    let (store, bare): (Arc<dyn store::Store>, Bare) = match backend {
+        Backend::Sqlite => {
+            let s = store::sqlite::SqliteStore::connect(&url)
+                .await
+                .expect("open store");
+            let pool = s.pool().clone();
+            (Arc::new(s), Bare::Sqlite(pool))
+        }
+        Backend::Postgres => {
+            let s = store::postgres::PgStore::connect(&url)
+                .await
+                .expect("open store");
+            let pool = s.pool().clone();
+            (Arc::new(s), Bare::Postgres(pool))
+        }
+    };
     let service = tenure_app::build_service(store, Arc::new(SystemClock), Default::default());
     let signed = service
         .setup(SetupRequest {
@@ -115,22 +130,6 @@ async fn fixture(backend: Backend, users: usize) -> Fixture {
         .expect("setup");
     let account_id = signed.view.account.id;
     let owner_id = signed.view.user.id;
-    let bare = match backend {
-        // The store's connection settings, so a commit costs the same on both sides.
-        Backend::Sqlite => Bare::Sqlite(
-            SqlitePool::connect_with(
-                SqliteConnectOptions::from_str(&url)
-                    .expect("url")
-                    .journal_mode(SqliteJournalMode::Wal)
-                    .synchronous(SqliteSynchronous::Normal)
-                    .busy_timeout(Duration::from_secs(10))
-                    .foreign_keys(true),
-            )
-            .await
-            .expect("bare pool"),
-        ),
-        Backend::Postgres => Bare::Postgres(PgPool::connect(&url).await.expect("bare pool")),
-    };
     let started = Instant::now();
     seed(&bare, account_id, users.saturating_sub(1), service.now()).await;
     eprintln!(
@@ -475,9 +474,11 @@ impl Fixture {
                 ("sign in: user by email", "SELECT * FROM users WHERE email = ?1", vec![OWNER_EMAIL], ""),
                 ("session check", CHECK_SQLITE, vec![&session], ""),
                 (
-                    "refresh: the session by id and token",
-                    "SELECT * FROM sessions s WHERE s.id = ?1 AND s.refresh_hash = ?2",
-                    vec![&session, "0123456789abcdef0123456789abcdef"],
+                    "refresh: the conditional rotation",
+                    "UPDATE sessions SET refresh_hash = ?1, previous_hash = ?2, rotated_at = ?3 \
+                     WHERE id = ?4 AND refresh_hash = ?2 AND revoked_at IS NULL \
+                     AND idle_expires_at > ?3 AND absolute_expires_at > ?3",
+                    vec!["x", "y", &now_s, &session],
                     "",
                 ),
                 ("security settings: active users", ACTIVE_USERS_SQLITE, vec![&account, &now_s], ""),
@@ -493,10 +494,12 @@ impl Fixture {
                 ("sign in: user by email", "SELECT * FROM users WHERE email = $1", vec![], "text"),
                 ("session check", CHECK_POSTGRES, vec![], "uuid"),
                 (
-                    "refresh: the session by id and token",
-                    "SELECT * FROM sessions s WHERE s.id = $1 AND s.refresh_hash = $2 FOR UPDATE",
+                    "refresh: the conditional rotation",
+                    "UPDATE sessions SET refresh_hash = $1, previous_hash = $2, rotated_at = $3 \
+                     WHERE id = $4 AND refresh_hash = $2 AND revoked_at IS NULL \
+                     AND idle_expires_at > $3 AND absolute_expires_at > $3",
                     vec![],
-                    "uuid, bytea",
+                    "bytea, bytea, timestamptz, uuid",
                 ),
                 ("security settings: active users", ACTIVE_USERS_POSTGRES, vec![], "uuid, timestamptz"),
                 (
@@ -815,6 +818,22 @@ fn bench_crypto(c: &mut Criterion) {
     let hash = password::hash(OWNER_PW).expect("hash");
     group.bench_function("argon2id_verify", |b| {
         b.iter(|| assert!(password::verify(std::hint::black_box(OWNER_PW), &hash)))
+    });
+    // As the service runs it: on tokio's blocking pool, so the runtime's workers stay free.
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    group.bench_function("argon2id_verify_blocking", |b| {
+        b.iter(|| {
+            let hash = hash.clone();
+            let ok = rt
+                .block_on(tokio::task::spawn_blocking(move || {
+                    password::verify(OWNER_PW, &hash)
+                }))
+                .expect("join");
+            assert!(ok);
+        })
     });
     group.finish();
 }

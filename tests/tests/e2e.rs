@@ -398,8 +398,11 @@ async fn expiry_warnings_arrive_on_time() {
     assert_eq!(h.count("#expiry-notice").await, 0);
 
     // Two seconds short of the idle warning: the watcher must wake by itself at T-5 min.
-    let backend_now = h.advance_clock(5 * 60 - 2).await;
-    let armed = Instant::now();
+    // The test clock is the system clock plus the whole seconds moved, so the backend's time
+    // of the Notify call is its wall time plus those seconds.
+    let moved = 5 * 60 - 2;
+    let (ref_instant, ref_wall) = (Instant::now(), chrono::Utc::now());
+    let backend_now = h.advance_clock(moved).await;
     let store = tenure_app::store::open(&h.db_url()).await.unwrap();
     let owner = store
         .user_by_email("olive@example.com")
@@ -411,13 +414,12 @@ async fn expiry_warnings_arrive_on_time() {
         .await
         .unwrap()
         .remove(0);
-    // When the backend clock reaches T-5 min, in this process's monotonic time.
-    let to_threshold = (session.idle_expires_at - chrono::Duration::minutes(5) - backend_now)
-        .num_microseconds()
-        .unwrap() as f64
-        / 1e6;
+    let threshold = session.idle_expires_at - chrono::Duration::minutes(5);
     let calls = server.wait_for(1).await;
-    let delay = calls[0].at.saturating_duration_since(armed).as_secs_f64() - to_threshold;
+    let at_call = ref_wall
+        + chrono::Duration::from_std(calls[0].at.saturating_duration_since(ref_instant)).unwrap()
+        + chrono::Duration::seconds(moved);
+    let delay = (at_call - threshold).num_microseconds().unwrap() as f64 / 1e6;
     let line = format!(
         "idle warning punctuality: Notify arrived {:.0} ms after the threshold\n",
         delay * 1000.0

@@ -108,6 +108,8 @@ pub fn command(quick: bool) -> Result<()> {
             "--quiet",
             "-p",
             "tenure-bench",
+            "--features",
+            "report",
             "--bin",
             "bench-report",
             "--",
