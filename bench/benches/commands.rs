@@ -828,9 +828,9 @@ fn bench_crypto(c: &mut Criterion) {
         b.iter(|| {
             let hash = hash.clone();
             let ok = rt
-                .block_on(tokio::task::spawn_blocking(move || {
-                    password::verify(OWNER_PW, &hash)
-                }))
+                .block_on(async move {
+                    tokio::task::spawn_blocking(move || password::verify(OWNER_PW, &hash)).await
+                })
                 .expect("join");
             assert!(ok);
         })
