@@ -63,6 +63,7 @@ struct Fixture {
     owner_id: Uuid,
     session_id: Uuid,
     refresh: RefreshToken,
+    url: String,
     _dir: Option<tempfile::TempDir>,
 }
 
@@ -145,6 +146,7 @@ async fn fixture(backend: Backend, users: usize) -> Fixture {
         owner_id,
         session_id: signed.view.session_id,
         refresh: signed.refresh,
+        url,
         _dir: dir,
     }
 }
@@ -525,28 +527,27 @@ impl Fixture {
                         let _ = writeln!(out, "{}", r.get::<String, _>("detail"));
                     }
                 }
-                Bare::Postgres(p) => {
+                Bare::Postgres(_) => {
                     // A prepared statement with typed parameters and a generic plan: the plan
                     // the server uses for any value, as the app's prepared statements would.
-                    let mut c = p.acquire().await.unwrap();
+                    // On a connection of its own: the pool's prepared statements stay intact.
+                    let mut c = sqlx::PgConnection::connect(&self.url).await.unwrap();
                     c.execute("SET plan_cache_mode = force_generic_plan")
                         .await
                         .unwrap();
-                    let _ = c.execute("DEALLOCATE ALL").await;
                     c.execute(format!("PREPARE q ({types}) AS {sql}").as_str())
                         .await
                         .unwrap();
                     let n = types.split(',').filter(|t| !t.trim().is_empty()).count();
                     let args = vec!["NULL"; n].join(", ");
                     let rows = sqlx::query(&format!("EXPLAIN EXECUTE q({args})"))
-                        .fetch_all(&mut *c)
+                        .fetch_all(&mut c)
                         .await
                         .unwrap();
                     for r in rows {
                         let _ = writeln!(out, "{}", r.get::<String, _>(0));
                     }
-                    c.execute("DEALLOCATE q").await.unwrap();
-                    c.execute("RESET plan_cache_mode").await.unwrap();
+                    c.close().await.unwrap();
                 }
             }
             out.push('\n');
@@ -576,7 +577,7 @@ fn quick() -> bool {
     std::env::var("TENURE_BENCH_QUICK").as_deref() == Ok("1")
 }
 
-fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>) {
+fn configure(group: &mut Group<'_>) {
     group
         .sample_size(10)
         .warm_up_time(Duration::from_millis(if quick() { 100 } else { 500 }))
@@ -584,25 +585,40 @@ fn configure(group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::W
         .sampling_mode(criterion::SamplingMode::Flat);
 }
 
-/// Times `iters` runs of `f` on the runtime, each with fresh state from `prepare` (untimed).
-fn timed<P, F, S, Fut, PFut>(rt: &tokio::runtime::Runtime, iters: u64, prepare: P, f: F) -> Duration
-where
+type Group<'a> = criterion::BenchmarkGroup<'a, criterion::measurement::WallTime>;
+
+/// Registers `name` at `users`: criterion's iterations of `f` on the runtime, each after an
+/// untimed `prepare` (resetting what the last run changed), only `f` timed.
+fn measure<P, PFut, F, Fut>(
+    group: &mut Group<'_>,
+    rt: &tokio::runtime::Runtime,
+    name: &str,
+    users: usize,
+    prepare: P,
+    f: F,
+) where
     P: Fn() -> PFut,
-    PFut: std::future::Future<Output = S>,
-    F: Fn(S) -> Fut,
+    PFut: std::future::Future<Output = ()>,
+    F: Fn() -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    rt.block_on(async {
-        let mut total = Duration::ZERO;
-        for _ in 0..iters {
-            let state = prepare().await;
-            let t = Instant::now();
-            f(state).await;
-            total += t.elapsed();
-        }
-        total
-    })
+    group.bench_with_input(BenchmarkId::new(name, users), &users, |b, _| {
+        b.iter_custom(|iters| {
+            rt.block_on(async {
+                let mut total = Duration::ZERO;
+                for _ in 0..iters {
+                    prepare().await;
+                    let t = Instant::now();
+                    f().await;
+                    total += t.elapsed();
+                }
+                total
+            })
+        })
+    });
 }
+
+async fn nothing() {}
 
 fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend, users: usize) {
     let fx = rt.block_on(fixture(backend, users));
@@ -615,172 +631,92 @@ fn bench_scale(c: &mut Criterion, rt: &tokio::runtime::Runtime, backend: Backend
     }
     let mut group = c.benchmark_group(format!("commands-{}", backend.name()));
     configure(&mut group);
+    let g = &mut group;
     let now = || SystemClock.now();
 
-    group.bench_with_input(BenchmarkId::new("sign_in", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || async {},
-                |_| async {
-                    fx.service
-                        .sign_in(SignInRequest {
-                            email: OWNER_EMAIL.into(),
-                            password: OWNER_PW.into(),
-                        })
-                        .await
-                        .expect("sign in");
-                },
-            )
-        })
+    measure(g, rt, "sign_in", users, nothing, || async {
+        fx.service
+            .sign_in(SignInRequest {
+                email: OWNER_EMAIL.into(),
+                password: OWNER_PW.into(),
+            })
+            .await
+            .expect("sign in");
     });
     let owner_hash = rt
         .block_on(fx.service.store().user_by_email(OWNER_EMAIL))
         .unwrap()
         .unwrap()
         .password_hash;
-    group.bench_with_input(BenchmarkId::new("sign_in_bare", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || async {},
-                |_| async {
-                    assert!(password::verify(OWNER_PW, &owner_hash));
-                    fx.bare_sign_in_sql(now()).await;
-                },
-            )
-        })
+    measure(g, rt, "sign_in_bare", users, nothing, || async {
+        assert!(password::verify(OWNER_PW, &owner_hash));
+        fx.bare_sign_in_sql(now()).await;
     });
 
     let token = std::cell::RefCell::new(fx.refresh.clone());
-    group.bench_with_input(BenchmarkId::new("refresh", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || async {},
-                |_| async {
-                    let current = token.borrow().clone();
-                    let next = fx
-                        .service
-                        .refresh(fx.session_id, &current)
-                        .await
-                        .expect("refresh");
-                    *token.borrow_mut() = next.refresh;
-                },
-            )
-        })
+    measure(g, rt, "refresh", users, nothing, || async {
+        let current = token.borrow().clone();
+        let next = fx
+            .service
+            .refresh(fx.session_id, &current)
+            .await
+            .expect("refresh");
+        *token.borrow_mut() = next.refresh;
     });
     let (bare_id, bare_hash) = rt.block_on(fx.bare_session(now()));
     let bare_token = std::cell::RefCell::new(bare_hash);
-    group.bench_with_input(BenchmarkId::new("refresh_bare", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || async {},
-                |_| async {
-                    let current = bare_token.borrow().clone();
-                    let next = fx.bare_refresh(bare_id, &current, now()).await;
-                    *bare_token.borrow_mut() = next;
-                },
-            )
-        })
+    measure(g, rt, "refresh_bare", users, nothing, || async {
+        let current = bare_token.borrow().clone();
+        let next = fx.bare_refresh(bare_id, &current, now()).await;
+        *bare_token.borrow_mut() = next;
     });
 
     let (principal, access) = rt.block_on(fx.principal());
-    group.bench_with_input(BenchmarkId::new("session_check", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || async {},
-                |_| async {
-                    fx.service.authenticate(&access).await.expect("check");
-                },
-            )
-        })
+    measure(g, rt, "session_check", users, nothing, || async {
+        fx.service.authenticate(&access).await.expect("check");
     });
-    group.bench_with_input(
-        BenchmarkId::new("session_check_bare", users),
-        &users,
-        |b, _| b.iter_custom(|iters| timed(rt, iters, || async {}, |_| fx.bare_check())),
-    );
+    measure(g, rt, "session_check_bare", users, nothing, || {
+        fx.bare_check()
+    });
 
     let expected = rt.block_on(fx.bare_settings(now()));
     assert_eq!(expected, users, "every user holds a live session");
-    group.bench_with_input(
-        BenchmarkId::new("security_settings", users),
-        &users,
-        |b, _| {
-            b.iter_custom(|iters| {
-                timed(
-                    rt,
-                    iters,
-                    || async {},
-                    |_| async {
-                        let s = fx
-                            .service
-                            .security_settings(&principal)
-                            .await
-                            .expect("settings");
-                        assert_eq!(s.active_users.len(), users);
-                    },
-                )
-            })
-        },
-    );
-    group.bench_with_input(
-        BenchmarkId::new("security_settings_bare", users),
-        &users,
-        |b, _| {
-            b.iter_custom(|iters| {
-                timed(
-                    rt,
-                    iters,
-                    || async {},
-                    |_| async {
-                        assert_eq!(fx.bare_settings(now()).await, users);
-                    },
-                )
-            })
-        },
-    );
+    measure(g, rt, "security_settings", users, nothing, || async {
+        let s = fx
+            .service
+            .security_settings(&principal)
+            .await
+            .expect("settings");
+        assert_eq!(s.active_users.len(), users);
+    });
+    measure(g, rt, "security_settings_bare", users, nothing, || async {
+        assert_eq!(fx.bare_settings(now()).await, users);
+    });
 
     let members = ((users - 1) * SESSIONS_PER_USER) as u64;
-    group.bench_with_input(BenchmarkId::new("revoke_others", users), &users, |b, _| {
-        b.iter_custom(|iters| {
-            timed(
-                rt,
-                iters,
-                || fx.unrevoke(),
-                |_| async {
-                    let out = fx
-                        .service
-                        .revoke(&principal, RevokeScope::Others)
-                        .await
-                        .expect("revoke");
-                    assert_eq!(out.revoked, members);
-                },
-            )
-        })
-    });
-    group.bench_with_input(
-        BenchmarkId::new("revoke_others_bare", users),
-        &users,
-        |b, _| {
-            b.iter_custom(|iters| {
-                timed(
-                    rt,
-                    iters,
-                    || fx.unrevoke(),
-                    |_| async {
-                        assert_eq!(fx.bare_revoke(now()).await, members);
-                    },
-                )
-            })
+    measure(
+        g,
+        rt,
+        "revoke_others",
+        users,
+        || fx.unrevoke(),
+        || async {
+            let out = fx
+                .service
+                .revoke(&principal, RevokeScope::Others)
+                .await
+                .expect("revoke");
+            assert_eq!(out.revoked, members);
+        },
+    );
+    measure(
+        g,
+        rt,
+        "revoke_others_bare",
+        users,
+        || fx.unrevoke(),
+        || async {
+            assert_eq!(fx.bare_revoke(now()).await, members);
         },
     );
     group.finish();
