@@ -75,6 +75,13 @@ struct Report {
 struct Startup {
     tenure: Vec<f64>,
     hello: Vec<f64>,
+    /// Of each start-up above, the milliseconds inside the page (see [`Start::page`]).
+    tenure_page: Vec<f64>,
+    hello_page: Vec<f64>,
+    /// Tenure's milestones inside the page, per start-up (see [`Start`]).
+    tenure_wasm_fetched: Vec<f64>,
+    tenure_main: Vec<f64>,
+    tenure_booted: Vec<f64>,
 }
 
 #[derive(Serialize, Default)]
@@ -162,12 +169,58 @@ async fn find(c: &Client, css: &str) -> fantoccini::elements::Element {
         .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
 }
 
-/// Milliseconds from asking for the window to `ready_css` being on screen.
-async fn start_once(app: &str, args: &[&Path], ready_css: &str) -> (f64, Client) {
+/// One start-up, in milliseconds.
+#[derive(Clone, Copy)]
+struct Start {
+    /// From asking for the window to `ready_css` being in the page.
+    total: f64,
+    /// The part of it inside the page: from the webview starting to load the first document
+    /// (the page's time origin) to `ready_css`. The rest is before the page: the process, GTK,
+    /// the window, the web process and whatever the app's start-up hook does.
+    page: f64,
+    /// Tenure only, on the page's clock: the wasm file fetched, the wasm's `main` started
+    /// (`performance.mark("tenure-main")`), the backend's first answer in
+    /// (`tenure-booted`).
+    wasm_fetched: Option<f64>,
+    main: Option<f64>,
+    booted: Option<f64>,
+}
+
+/// Asks for the window and waits for `ready_css` to be on screen.
+async fn start_once(app: &str, args: &[&Path], ready_css: &str) -> (Start, Client) {
     let t = Instant::now();
     let c = launch(app, args).await;
     find(&c, ready_css).await;
-    (t.elapsed().as_secs_f64() * 1000.0, c)
+    let total = t.elapsed().as_secs_f64() * 1000.0;
+    // The page's clock, read one round trip later: what it shows beyond `total` is the time
+    // before its origin.
+    let marks = c
+        .execute(
+            "const at = (n) => { const e = performance.getEntriesByName(n)[0]; \
+               return e ? e.startTime : null; };\
+             const wasm = performance.getEntriesByType('resource')\
+               .find((e) => e.name.endsWith('.wasm'));\
+             return { now: performance.now(), wasm: wasm ? wasm.responseEnd : null, \
+               main: at('tenure-main'), booted: at('tenure-booted') };",
+            vec![],
+        )
+        .await
+        .unwrap_or_default();
+    let before_page = marks["now"]
+        .as_f64()
+        .map_or(0.0, |now| t.elapsed().as_secs_f64() * 1000.0 - now);
+    let page = (total - before_page).max(0.0);
+    let at = |k: &str| marks[k].as_f64();
+    (
+        Start {
+            total,
+            page,
+            wasm_fetched: at("wasm"),
+            main: at("main"),
+            booted: at("booted"),
+        },
+        c,
+    )
 }
 
 async fn close(c: Client) {
@@ -268,11 +321,21 @@ async fn startup_and_memory(report: &mut Report, out: &Path) {
     let args = ["--data-dir".as_ref(), dir.path()];
     // Alternate the two apps so a noisy minute falls on both.
     for i in 0..runs {
-        let (ms, c) = start_once(&hello, &[], "#hello").await;
-        report.startup_ms.hello.push(ms);
+        let (s, c) = start_once(&hello, &[], "#hello").await;
+        report.startup_ms.hello.push(s.total);
+        report.startup_ms.hello_page.push(s.page);
         close(c).await;
-        let (ms, c) = start_once(&tenure, &args, "#signin-email").await;
-        report.startup_ms.tenure.push(ms);
+        let (s, c) = start_once(&tenure, &args, "#signin-email").await;
+        report.startup_ms.tenure.push(s.total);
+        report.startup_ms.tenure_page.push(s.page);
+        let st = &mut report.startup_ms;
+        for (v, x) in [
+            (&mut st.tenure_wasm_fetched, s.wasm_fetched),
+            (&mut st.tenure_main, s.main),
+            (&mut st.tenure_booted, s.booted),
+        ] {
+            v.extend(x);
+        }
         if i == 0 {
             shot(&c, out, "startup-sign-in").await;
         }

@@ -294,17 +294,53 @@ fn render(
     );
     let _ = writeln!(
         w,
-        "| App | Runs | Median | Min | Max |\n|---|---:|---:|---:|---:|"
+        "| App | Runs | Median | Min | Max | Before the page | In the page |\n\
+         |---|---:|---:|---:|---:|---:|---:|"
     );
     for (k, name) in [("tenure", "Tenure"), ("hello", "hello app (bare Tauri v2)")] {
         let v = floats(&startup[k]);
+        let page = floats(&startup[format!("{k}_page")]);
+        let before: Vec<f64> = v.iter().zip(&page).map(|(t, p)| t - p).collect();
+        let split = |x: &[f64]| {
+            if x.is_empty() {
+                "—".to_owned()
+            } else {
+                format!("{:.0} ms", median(x))
+            }
+        };
         let _ = writeln!(
             w,
-            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms |",
+            "| {name} | {} | {:.0} ms | {:.0} ms | {:.0} ms | {} | {} |",
             v.len(),
             median(&v),
             percentile(&v, 0.0),
-            percentile(&v, 1.0)
+            percentile(&v, 1.0),
+            split(&before),
+            split(&page)
+        );
+    }
+    let _ = writeln!(
+        w,
+        "\n*Before the page*: the process, GTK, the window, the web process and the app's \
+         start-up hook, up to the webview starting on the first document (the page's time \
+         origin, read with `performance.now()`). *In the page*: from there to the form (Tenure: \
+         the HTML, the wasm fetched, compiled and started, the first IPC answer, the first \
+         render). Medians of each part, so they need not add up to the median total."
+    );
+    let milestones: Vec<f64> = ["tenure_wasm_fetched", "tenure_main", "tenure_booted"]
+        .iter()
+        .map(|k| median(&floats(&startup[*k])))
+        .collect();
+    if milestones.iter().all(|m| m.is_finite()) {
+        let _ = writeln!(
+            w,
+            "\nInside Tenure's page (medians, from its time origin): the wasm file fetched at \
+             {:.0} ms, compiled and its `main` started at {:.0} ms, the backend's first answer \
+             in at {:.0} ms, the Sign-in form on screen at {:.0} ms.",
+            milestones[0],
+            milestones[1],
+            milestones[2],
+            median(&floats(&startup["tenure_page"]))
         );
     }
 

@@ -171,57 +171,73 @@ pub struct RunOptions {
 }
 
 /// Starts the desktop app. Returns an error message for a start-up failure (bad config, a
-/// database that cannot be opened) instead of panicking.
+/// database that cannot be opened) instead of panicking: Tauri treats an error from a setup
+/// hook as a panic, so nothing that can fail runs in one; it runs between `build` (GTK, the
+/// plugins) and `run` (the window), before any window exists.
 pub fn run(opts: RunOptions) -> Result<(), String> {
-    let builder = configure(tauri::Builder::default())
+    let cfg = opts.config;
+    // Open the database while Tauri starts GTK: on a shared PostgreSQL that is a network round
+    // trip or several, and the first screen waits for neither.
+    let url = cfg.database_url.clone();
+    let opening = tauri::async_runtime::spawn(async move {
+        let started = std::time::Instant::now();
+        let store = store::open(&url).await;
+        (store, started.elapsed())
+    });
+    let app = configure(tauri::Builder::default())
         .plugin(tauri_plugin_notification::init())
-        .setup(move |app| {
-            let cfg = opts.config;
-            #[cfg(feature = "test-hooks")]
-            let clock: Arc<dyn Clock> = {
-                let c = clock::OffsetClock::default();
-                app.manage(c.clone());
-                Arc::new(c)
-            };
-            #[cfg(not(feature = "test-hooks"))]
-            let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
-            let url = cfg.database_url.clone();
-            let store = tauri::async_runtime::block_on(store::open(&url)).map_err(|e| {
-                format!(
-                    "could not open the database {}: {e}",
-                    store::redact_url(&url)
-                )
-            })?;
-            tracing::info!(db = %store::redact_url(&url), backend = store.backend(), "database ready");
-            let service = Arc::new(build_service(store, clock, cfg.settings));
-            if opts.demo {
-                match tauri::async_runtime::block_on(demo::seed(&service)) {
-                    Ok(true) => println!(
-                        "Demo account seeded. Sign in as {} with password {}",
-                        demo::OWNER_EMAIL,
-                        demo::OWNER_PASSWORD
-                    ),
-                    Ok(false) => println!(
-                        "The database already has an account; the demo owner (if seeded earlier) is {} / {}",
-                        demo::OWNER_EMAIL,
-                        demo::OWNER_PASSWORD
-                    ),
-                    Err(e) => return Err(format!("could not seed the demo: {e}").into()),
-                }
-            }
-            let state = AppState::new(service);
-            let effects: Arc<dyn watcher::Effects> = Arc::new(AppEffects {
-                app: app.handle().clone(),
-                missing_service: Arc::default(),
-            });
-            register_notification_actions(app.handle(), state.clone());
-            tauri::async_runtime::spawn(watcher::run(state.clone(), effects, state.poke.clone()));
-            app.manage(state);
-            Ok(())
-        });
-    let app = builder
         .build(tauri::generate_context!())
         .map_err(|e| format!("could not start Tenure: {e}"))?;
+    let url = &cfg.database_url;
+    let waited = std::time::Instant::now();
+    let cannot_open = |e: String| {
+        format!(
+            "could not open the database {}: {e}",
+            store::redact_url(url)
+        )
+    };
+    let (store, took) =
+        tauri::async_runtime::block_on(opening).map_err(|e| cannot_open(e.to_string()))?;
+    let store = store.map_err(|e| cannot_open(e.to_string()))?;
+    tracing::info!(
+        db = %store::redact_url(url),
+        backend = store.backend(),
+        open_ms = took.as_millis() as u64,
+        waited_ms = waited.elapsed().as_millis() as u64,
+        "database ready"
+    );
+    #[cfg(feature = "test-hooks")]
+    let clock: Arc<dyn Clock> = {
+        let c = clock::OffsetClock::default();
+        app.manage(c.clone());
+        Arc::new(c)
+    };
+    #[cfg(not(feature = "test-hooks"))]
+    let clock: Arc<dyn Clock> = Arc::new(clock::SystemClock);
+    let service = Arc::new(build_service(store, clock, cfg.settings));
+    if opts.demo {
+        match tauri::async_runtime::block_on(demo::seed(&service)) {
+            Ok(true) => println!(
+                "Demo account seeded. Sign in as {} with password {}",
+                demo::OWNER_EMAIL,
+                demo::OWNER_PASSWORD
+            ),
+            Ok(false) => println!(
+                "The database already has an account; the demo owner (if seeded earlier) is {} / {}",
+                demo::OWNER_EMAIL,
+                demo::OWNER_PASSWORD
+            ),
+            Err(e) => return Err(format!("could not seed the demo: {e}")),
+        }
+    }
+    let state = AppState::new(service);
+    let effects: Arc<dyn watcher::Effects> = Arc::new(AppEffects {
+        app: app.handle().clone(),
+        missing_service: Arc::default(),
+    });
+    register_notification_actions(app.handle(), state.clone());
+    tauri::async_runtime::spawn(watcher::run(state.clone(), effects, state.poke.clone()));
+    app.manage(state);
     app.run(|handle, event| {
         // Quitting signs out: the session ends with the app, not 60 minutes later.
         if let tauri::RunEvent::Exit = event {

@@ -617,6 +617,29 @@ fn the_app_refuses_to_start_on_a_wrong_config_before_opening_a_window() {
 }
 
 #[test]
+fn the_app_reports_a_database_it_cannot_open_and_exits() {
+    // The database opens while the window is created, so this needs a display: `cargo xtask
+    // test` runs every test under Xvfb.
+    if std::env::var_os("DISPLAY").is_none() {
+        eprintln!("skipped: no DISPLAY (cargo xtask test provides one)");
+        return;
+    }
+    let desk = Desk::new();
+    let err = desk
+        .run(
+            &[],
+            &[("TENURE_DATABASE_URL", "sqlite:/nonexistent/dir/x.db")],
+            None,
+        )
+        .fails(1);
+    assert!(
+        err.contains("could not open the database sqlite:/nonexistent/dir/x.db: "),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn demo_and_a_command_do_not_mix() {
     let err = Desk::new()
         .run(&["--demo", "config", "check"], &[], None)

@@ -17,6 +17,16 @@ mod routes;
 mod state;
 mod time;
 
+/// A `performance.mark` for start-up profiling (Web Inspector's timeline; `cargo xtask bench`
+/// reads them): `tenure-main` when the wasm starts, `tenure-booted` when the backend's first
+/// answer arrives.
+pub fn mark(name: &str) {
+    if let Some(p) = web_sys::window().and_then(|w| w.performance()) {
+        let _ = p.mark(name);
+    }
+}
+
 fn main() {
+    mark("tenure-main");
     yew::Renderer::<app::App>::new().render();
 }

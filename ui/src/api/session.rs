@@ -82,13 +82,17 @@ impl SessionHandle {
         let this = self.clone();
         spawn_local(async move {
             let answer = async {
-                let status = super::app_status().await?;
-                if status.needs_setup {
+                // Both at once: one IPC round trip before the first screen instead of two.
+                // Without an account there is no local session, so the second answers None.
+                let (status, session) =
+                    futures::future::join(super::app_status(), super::current_session()).await;
+                if status?.needs_setup {
                     return Ok((true, None));
                 }
-                Ok::<_, AppError>((false, super::current_session().await?))
+                Ok::<_, AppError>((false, session?))
             }
             .await;
+            crate::mark("tenure-booted");
             match answer {
                 Ok((needs_setup, session)) => {
                     {
