@@ -79,7 +79,6 @@ struct Startup {
     tenure_page: Vec<f64>,
     hello_page: Vec<f64>,
     /// Tenure's milestones inside the page, per start-up (see [`Start`]).
-    tenure_wasm_fetched: Vec<f64>,
     tenure_main: Vec<f64>,
     tenure_booted: Vec<f64>,
 }
@@ -178,10 +177,10 @@ struct Start {
     /// (the page's time origin) to `ready_css`. The rest is before the page: the process, GTK,
     /// the window, the web process and whatever the app's start-up hook does.
     page: f64,
-    /// Tenure only, on the page's clock: the wasm file fetched, the wasm's `main` started
-    /// (`performance.mark("tenure-main")`), the backend's first answer in
-    /// (`tenure-booted`).
-    wasm_fetched: Option<f64>,
+    /// Tenure only, on the page's clock: the wasm's `main` started
+    /// (`performance.mark("tenure-main")`), the backend's first answer in (`tenure-booted`).
+    /// (WebKitGTK keeps no resource timing for the app's own scheme, so the wasm fetch alone
+    /// cannot be told apart from its compile.)
     main: Option<f64>,
     booted: Option<f64>,
 }
@@ -198,10 +197,8 @@ async fn start_once(app: &str, args: &[&Path], ready_css: &str) -> (Start, Clien
         .execute(
             "const at = (n) => { const e = performance.getEntriesByName(n)[0]; \
                return e ? e.startTime : null; };\
-             const wasm = performance.getEntriesByType('resource')\
-               .find((e) => e.name.endsWith('.wasm'));\
-             return { now: performance.now(), wasm: wasm ? wasm.responseEnd : null, \
-               main: at('tenure-main'), booted: at('tenure-booted') };",
+             return { now: performance.now(), main: at('tenure-main'), \
+               booted: at('tenure-booted') };",
             vec![],
         )
         .await
@@ -215,7 +212,6 @@ async fn start_once(app: &str, args: &[&Path], ready_css: &str) -> (Start, Clien
         Start {
             total,
             page,
-            wasm_fetched: at("wasm"),
             main: at("main"),
             booted: at("booted"),
         },
@@ -330,7 +326,6 @@ async fn startup_and_memory(report: &mut Report, out: &Path) {
         report.startup_ms.tenure_page.push(s.page);
         let st = &mut report.startup_ms;
         for (v, x) in [
-            (&mut st.tenure_wasm_fetched, s.wasm_fetched),
             (&mut st.tenure_main, s.main),
             (&mut st.tenure_booted, s.booted),
         ] {
