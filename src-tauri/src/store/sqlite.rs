@@ -13,7 +13,6 @@ use sqlx::sqlite::{
 };
 use sqlx::{Row, SqlitePool};
 use tenure_core::policy::PolicyOverride;
-use tenure_core::session::{status, SessionStatus};
 use tenure_core::wire::{ActiveUser, Role};
 use uuid::Uuid;
 
@@ -340,50 +339,18 @@ impl Store for SqliteStore {
         // Everything else, told apart under the write lock: not live, a superseded or
         // replayed token, or no such session.
         let mut tx = self.pool.begin_with("BEGIN IMMEDIATE").await?;
-        // The session with its user and account in one read, so the refresh needs no more.
         let current = sqlx::query(&format!(
-            "SELECT {SESSION_COLS}, {USER_COLS}, {ACCOUNT_COLS} FROM sessions s \
-             JOIN users u ON u.id = s.user_id JOIN accounts a ON a.id = s.account_id \
-             WHERE s.id = ? AND s.refresh_hash = ?"
+            "SELECT {SESSION_COLS} FROM sessions s WHERE s.id = ? AND s.refresh_hash = ?"
         ))
         .bind(rot.session_id.to_string())
         .bind(rot.old.as_bytes())
         .fetch_optional(&mut *tx)
         .await?;
         if let Some(r) = current {
-            let s = SessionRow::from_row(&r)?.0;
-            // A revoke is final even when dated ahead of this desktop's clock.
-            if s.revoked_at.is_some() || status(&s.times(), rot.now) != SessionStatus::Live {
-                return Ok(RotateOutcome::NotLive(s));
-            }
-            let idle = tenure_core::session::refreshed_idle_expiry(
-                rot.now,
-                s.idle_minutes,
-                s.absolute_expires_at,
-            )
-            .map_err(|e| StoreError::Corrupt(e.to_string()))?;
-            sqlx::query(
-                "UPDATE sessions SET refresh_hash = ?, previous_hash = ?, rotated_at = ?, \
-                 last_refreshed_at = ?, idle_expires_at = ? WHERE id = ? AND revoked_at IS NULL",
-            )
-            .bind(rot.new.as_bytes())
-            .bind(rot.old.as_bytes())
-            .bind(ts(rot.now))
-            .bind(ts(rot.now))
-            .bind(ts(idle))
-            .bind(s.id.to_string())
-            .execute(&mut *tx)
-            .await?;
-            tx.commit().await?;
-            return Ok(RotateOutcome::Rotated(Box::new(Refreshed {
-                session: SessionRecord {
-                    last_refreshed_at: rot.now,
-                    idle_expires_at: idle,
-                    ..s
-                },
-                user: UserRow::from_row(&r, "u_")?.0,
-                account: account_from_row(&r, "a_")?,
-            })));
+            // The current token, refused by the UPDATE above: the session is revoked (a revoke
+            // is final even when dated ahead of this desktop's clock) or past an expiry; the
+            // caller reads which from the record.
+            return Ok(RotateOutcome::NotLive(SessionRow::from_row(&r)?.0));
         }
         let previous = sqlx::query(
             "SELECT rotated_at, revoked_at FROM sessions WHERE id = ? AND previous_hash = ?",
