@@ -3,7 +3,22 @@
 //! bare Tauri app). This library holds what both need: seeding a database with many people.
 
 use chrono::{DateTime, Utc};
+use tenure_core::wire::SetupRequest;
 use uuid::Uuid;
+
+/// The benchmark account's owner, who signs in (in process and in the window).
+pub const OWNER_EMAIL: &str = "owner@bench.example";
+pub const OWNER_PW: &str = "bench-owner-password";
+
+/// What sets up the benchmark account and its owner.
+pub fn owner_setup() -> SetupRequest {
+    SetupRequest {
+        account_name: "Bench Account".into(),
+        owner_name: "Bench Owner".into(),
+        email: OWNER_EMAIL.into(),
+        password: OWNER_PW.into(),
+    }
+}
 
 /// The fixed-width text form the SQLite store keeps times in (see migrations/sqlite).
 pub fn ts(t: DateTime<Utc>) -> String {

@@ -25,12 +25,10 @@ use tenure_app::auth::tokens::TokenKeys;
 use tenure_app::clock::{Clock, SystemClock};
 use tenure_app::service::{Principal, Service};
 use tenure_app::store;
-use tenure_bench::ts;
-use tenure_core::wire::{RevokeScope, Role, SetupRequest, SignInRequest};
+use tenure_bench::{ts, OWNER_EMAIL, OWNER_PW};
+use tenure_core::wire::{RevokeScope, Role, SignInRequest};
 use uuid::Uuid;
 
-const OWNER_EMAIL: &str = "owner@bench.example";
-const OWNER_PW: &str = "bench-owner-password";
 const SESSIONS_PER_USER: usize = 10;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -121,12 +119,7 @@ async fn fixture(backend: Backend, users: usize) -> Fixture {
     };
     let service = tenure_app::build_service(store, Arc::new(SystemClock), Default::default());
     let signed = service
-        .setup(SetupRequest {
-            account_name: "Bench Account".into(),
-            owner_name: "Bench Owner".into(),
-            email: OWNER_EMAIL.into(),
-            password: OWNER_PW.into(),
-        })
+        .setup(tenure_bench::owner_setup())
         .await
         .expect("setup");
     let account_id = signed.view.account.id;

@@ -19,16 +19,15 @@ use serde::Serialize;
 use serde_json::json;
 use tenure_app::clock::SystemClock;
 use tenure_app::service::Service;
+use tenure_bench::{OWNER_EMAIL, OWNER_PW};
 use tenure_core::policy::MinutesInput;
-use tenure_core::wire::{SetupRequest, UpdatePolicyRequest};
+use tenure_core::wire::UpdatePolicyRequest;
 
 #[path = "../../tests/tests/support/notify_server.rs"]
 #[allow(dead_code)] // the tests also click actions; this bench only counts calls
 mod notify_server;
 use notify_server::NotifyServer;
 
-const OWNER_EMAIL: &str = "owner@bench.example";
-const OWNER_PW: &str = "bench-owner-password";
 const ACTIVE_USERS: usize = 1000;
 
 fn var(name: &str) -> String {
@@ -96,12 +95,7 @@ async fn data_dir(active_users: usize, policy: Option<(i64, i64)>) -> tempfile::
     let url = format!("sqlite:{}", dir.path().join("tenure.db").display());
     let service = service(&url).await;
     let signed = service
-        .setup(SetupRequest {
-            account_name: "Bench Account".into(),
-            owner_name: "Bench Owner".into(),
-            email: OWNER_EMAIL.into(),
-            password: OWNER_PW.into(),
-        })
+        .setup(tenure_bench::owner_setup())
         .await
         .expect("setup");
     if let Some((idle, absolute)) = policy {

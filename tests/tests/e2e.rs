@@ -214,6 +214,22 @@ impl Harness {
         self.click("#setup-submit").await;
     }
 
+    /// The app's database, opened beside the app, and the owner [`Self::set_up_owner`] made.
+    async fn store_and_owner(
+        &self,
+    ) -> (
+        Arc<dyn tenure_app::store::Store>,
+        tenure_app::store::UserRecord,
+    ) {
+        let store = tenure_app::store::open(&self.db_url()).await.unwrap();
+        let owner = store
+            .user_by_email("olive@example.com")
+            .await
+            .unwrap()
+            .unwrap();
+        (store, owner)
+    }
+
     /// Set up an account with `idle`/`absolute` minutes and sign in again so they apply.
     async fn owner_with_policy(&self, idle: i64, absolute: i64) {
         self.set_up_owner().await;
@@ -370,12 +386,7 @@ async fn owner_sets_policy_and_signs_others_out() {
     h.shot("10-one-active").await;
 
     // The database agrees: only the owner's session is live.
-    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-    let owner = store
-        .user_by_email("olive@example.com")
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, owner) = h.store_and_owner().await;
     let live = store
         .live_sessions(owner.account_id, chrono::Utc::now())
         .await
@@ -403,12 +414,7 @@ async fn expiry_warnings_arrive_on_time() {
     let moved = 5 * 60 - 2;
     let (ref_instant, ref_wall) = (Instant::now(), chrono::Utc::now());
     let backend_now = h.advance_clock(moved).await;
-    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-    let owner = store
-        .user_by_email("olive@example.com")
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, owner) = h.store_and_owner().await;
     let session = store
         .live_sessions(owner.account_id, backend_now)
         .await
@@ -495,12 +501,7 @@ async fn a_long_active_list_opens_with_the_most_recent_and_shows_more_on_request
     let h = Harness::start("long-list", &[]).await;
     h.set_up_owner().await;
     h.find("#row-security").await;
-    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-    let owner = store
-        .user_by_email("olive@example.com")
-        .await
-        .unwrap()
-        .unwrap();
+    let (_, owner) = h.store_and_owner().await;
     let pool = sqlx::SqlitePool::connect(&h.db_url()).await.unwrap();
     // Signed in one second apart, all before the owner, so the owner comes first.
     tenure_bench::seed_sqlite(
@@ -572,12 +573,7 @@ async fn stay_signed_in_from_the_notification() {
     h.advance_clock(5 * 60).await;
     server.wait_for(1).await;
     h.find("#expiry-notice.notice-idle").await;
-    let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-    let owner = store
-        .user_by_email("olive@example.com")
-        .await
-        .unwrap()
-        .unwrap();
+    let (store, owner) = h.store_and_owner().await;
     let before = store
         .live_sessions(owner.account_id, chrono::Utc::now())
         .await
@@ -832,14 +828,7 @@ async fn times_read_in_the_local_zone() {
             .await
             .unwrap()
             .unwrap_or_default();
-        let store = tenure_app::store::open(&h.db_url()).await.unwrap();
-        let at = store
-            .user_by_email("olive@example.com")
-            .await
-            .unwrap()
-            .unwrap()
-            .last_login_at
-            .unwrap();
+        let at = h.store_and_owner().await.1.last_login_at.unwrap();
         let local = at + chrono::Duration::hours(offset);
         use chrono::Timelike;
         let (hour, minute) = (local.hour(), local.minute());
